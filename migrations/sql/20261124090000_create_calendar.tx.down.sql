@@ -1,0 +1,11 @@
+DROP TABLE calendar_state;
+DROP TABLE sessions;
+DROP TABLE session_groups;
+DROP TABLE workshop_themes;
+DROP TABLE workshops;
+DROP TABLE places;
+DROP TABLE structures;
+DROP TABLE theme_mappings;
+DROP TABLE themes;
+DROP TABLE levels;
+DROP TABLE territories;
