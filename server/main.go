@@ -1,0 +1,226 @@
+// Command escale runs Escale: the server (with migrations applied at start), and the
+// operator subcommands (migrate, demo).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/migrations"
+	"github.com/escale-numerique/escale/web"
+	"github.com/escale-numerique/escale/workshops"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "escale:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, with its inputs injected so that tests can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := loadConfig(getenv, args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.LogFormat, stderr)
+
+	cmd := "serve"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	target, err := migrations.ParseURL(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	db, err := migrations.OpenTarget(ctx, target)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch cmd {
+	case "serve":
+		if len(rest) > 0 {
+			return fmt.Errorf("unexpected arguments %q (see --help)", rest)
+		}
+		return serve(ctx, cfg, db, target, logger, stdout)
+	case "migrate":
+		return migrateCommand(ctx, db, rest, stdout)
+	case "demo":
+		if err := applyMigrations(ctx, db, logger); err != nil {
+			return err
+		}
+		return loadDemoCommand(ctx, workshops.NewService(db), logger, stdout)
+	case "help":
+		usage(stdout)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (see --help)", cmd)
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+func applyMigrations(ctx context.Context, db *bun.DB, logger *slog.Logger) error {
+	start := time.Now()
+	res, err := migrations.Up(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(res.Names) > 0 {
+		logger.Info("migrations applied", "migrations", res.Names, "duration", time.Since(start).Round(time.Millisecond).String())
+	}
+	return nil
+}
+
+func migrateCommand(ctx context.Context, db *bun.DB, args []string, stdout io.Writer) error {
+	sub := "up"
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch sub {
+	case "up":
+		res, err := migrations.Up(ctx, db)
+		if err != nil {
+			return err
+		}
+		if len(res.Names) == 0 {
+			fmt.Fprintln(stdout, "Aucune migration en attente.")
+		}
+		for _, n := range res.Names {
+			fmt.Fprintln(stdout, "appliquée :", n)
+		}
+	case "down":
+		res, err := migrations.Down(ctx, db)
+		if err != nil {
+			return err
+		}
+		if len(res.Names) == 0 {
+			fmt.Fprintln(stdout, "Aucune migration à annuler.")
+		}
+		for _, n := range res.Names {
+			fmt.Fprintln(stdout, "annulée :", n)
+		}
+	case "status":
+		list, err := migrations.List(ctx, db)
+		if err != nil {
+			return err
+		}
+		for _, m := range list {
+			state := "en attente"
+			if m.Applied {
+				state = "appliquée"
+			}
+			fmt.Fprintf(stdout, "%-12s %s\n", state, m.Name)
+		}
+	default:
+		return fmt.Errorf("migrate %s: expected up, down or status", sub)
+	}
+	return nil
+}
+
+func loadDemoCommand(ctx context.Context, svc *workshops.Service, logger *slog.Logger, stdout io.Writer) error {
+	res, err := loadDemo(ctx, svc)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if res.Created {
+		logger.Info("demo territory loaded", "structures", res.Structures, "workshops", res.Workshops, "sessions", res.Sessions)
+	} else {
+		logger.Info("demo territory already present")
+	}
+	return nil
+}
+
+// serve migrates, wires and runs the HTTP server until ctx ends, then lets in-flight
+// requests finish (within the shutdown timeout) and returns nil.
+func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target, logger *slog.Logger, stdout io.Writer) error {
+	if err := applyMigrations(ctx, db, logger); err != nil {
+		return err
+	}
+	svc := workshops.NewService(db)
+	if cfg.Demo {
+		if err := loadDemoCommand(ctx, svc, logger, stdout); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = "http://localhost:" + strconv.Itoa(port)
+	}
+	app, err := web.New(web.Deps{
+		Workshops:      svc,
+		BaseURL:        baseURL,
+		Ready:          func(ctx context.Context) error { return migrations.Check(ctx, db) },
+		Logger:         logger,
+		TrustedProxies: cfg.TrustedProxies,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+
+	watchCtx, stopWatching := context.WithCancel(context.Background())
+	defer stopWatching()
+	go svc.WatchChanges(watchCtx, time.Second, func(err error) {
+		logger.Warn("calendar change watcher", "error", err)
+	})
+
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	local := "http://localhost:" + strconv.Itoa(port)
+	if cfg.Host != "0.0.0.0" && cfg.Host != "" && cfg.Host != "::" {
+		local = "http://" + net.JoinHostPort(cfg.Host, strconv.Itoa(port))
+	}
+	logger.Info("escale started", "database", target.Redacted(), "listen", ln.Addr().String(), "base_url", baseURL)
+	fmt.Fprintf(stdout, "Escale est prêt : ouvrez %s/ dans votre navigateur (Ctrl+C pour arrêter).\n", local)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-served
+	logger.Info("stopped")
+	return nil
+}

@@ -1,0 +1,108 @@
+// Package web is all of Escale's HTTP: the route table, HTML pages, JSON API, iCalendar
+// feeds, templates and static files. Handlers read input, call one domain method and
+// render; they never touch SQL.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/escale-numerique/escale/workshops"
+)
+
+// Deps is what the web layer needs from the rest of the program.
+type Deps struct {
+	// Workshops is the calendar domain.
+	Workshops *workshops.Service
+	// BaseURL is the public address of the site (ESCALE_BASE_URL), used for absolute
+	// links in feeds and for the host part of feed UIDs, e.g. "https://agenda.example.fr".
+	BaseURL string
+	// Ready tells whether the database is reachable and migrated (for /readyz).
+	Ready func(ctx context.Context) error
+	// Logger receives 5xx errors; nil means slog.Default().
+	Logger *slog.Logger
+	// TrustedProxies are the addresses whose X-Forwarded-* headers are believed.
+	TrustedProxies []string
+}
+
+// server holds the handlers' shared state.
+type server struct {
+	ws      *workshops.Service
+	base    *url.URL
+	host    string
+	ready   func(ctx context.Context) error
+	log     *slog.Logger
+	views   *views
+	static  *staticFiles
+	feeds   *feedCache
+	started time.Time
+}
+
+// New builds the Fiber application: it parses every template and hashes every static
+// file first, so that a broken template stops the program at start.
+func New(d Deps) (*fiber.App, error) {
+	if d.Workshops == nil {
+		return nil, errors.New("web: Deps.Workshops is required")
+	}
+	base, err := url.Parse(strings.TrimRight(d.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("web: base URL %q must be absolute, like https://agenda.example.fr", d.BaseURL)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews(st)
+	if err != nil {
+		return nil, err
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &server{
+		ws:      d.Workshops,
+		base:    base,
+		host:    base.Hostname(),
+		ready:   d.Ready,
+		log:     logger,
+		views:   v,
+		static:  st,
+		feeds:   newFeedCache(d.Workshops.Changes()),
+		started: time.Now(),
+	}
+	app := fiber.New(fiber.Config{
+		AppName:                 "Escale",
+		ErrorHandler:            s.handleError,
+		Immutable:               true,
+		DisableStartupMessage:   true,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		BodyLimit:               1 << 20,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
+	})
+	s.routes(app)
+	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// abs returns the absolute URL of a path on the public site.
+func (s *server) abs(path string) string {
+	return s.base.String() + path
+}
