@@ -1,0 +1,69 @@
+package main
+
+import (
+	"io"
+	"slices"
+	"testing"
+	"time"
+)
+
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		cfg, rest, err := loadConfig(envMap(nil), nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.DatabaseURL != "" || cfg.Port != 8080 || cfg.Host != "0.0.0.0" || cfg.LogFormat != "auto" || cfg.Demo || cfg.ShutdownTimeout != 30*time.Second || len(rest) != 0 {
+			t.Errorf("defaults = %+v, rest %v", cfg, rest)
+		}
+	})
+	t.Run("EnvironmentThenFlags", func(t *testing.T) {
+		env := envMap(map[string]string{
+			"DATABASE_URL":           "postgres://escale@db/escale",
+			"PORT":                   "9000",
+			"ESCALE_BASE_URL":        "https://agenda.example.fr/",
+			"ESCALE_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8",
+			"ESCALE_DEMO":            "true",
+		})
+		cfg, rest, err := loadConfig(env, []string{"--port", "9100", "migrate", "status"}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Port != 9100 {
+			t.Errorf("flag did not override PORT: %d", cfg.Port)
+		}
+		if cfg.DatabaseURL != "postgres://escale@db/escale" || cfg.BaseURL != "https://agenda.example.fr" || !cfg.Demo {
+			t.Errorf("cfg = %+v", cfg)
+		}
+		if !slices.Equal(cfg.TrustedProxies, []string{"10.0.0.1", "10.0.0.0/8"}) {
+			t.Errorf("trusted proxies = %v", cfg.TrustedProxies)
+		}
+		if !slices.Equal(rest, []string{"migrate", "status"}) {
+			t.Errorf("rest = %v", rest)
+		}
+	})
+	bad := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"PortNotANumber", map[string]string{"PORT": "http"}, nil},
+		{"PortOutOfRange", nil, []string{"--port", "70000"}},
+		{"RelativeBaseURL", map[string]string{"ESCALE_BASE_URL": "agenda.example.fr"}, nil},
+		{"UnknownLogFormat", nil, []string{"--log-format", "xml"}},
+		{"DemoNotABool", map[string]string{"ESCALE_DEMO": "peut-être"}, nil},
+		{"BadTimeout", map[string]string{"ESCALE_SHUTDOWN_TIMEOUT": "30"}, nil},
+		{"UnknownFlag", nil, []string{"--nope"}},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, _, err := loadConfig(envMap(tt.env), tt.args, io.Discard); err == nil {
+				t.Error("accepted a bad configuration")
+			}
+		})
+	}
+}
