@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -93,6 +94,17 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	v.Filtered = !f.IsZero()
 	v.Form = newFilterForm(c, f, voc, structures)
 	v.Chips = filterChips(f, voc, structures)
+	if p.After != nil || p.Before != nil {
+		v.Title += ", suite"
+	}
+	// The title says what is searched: several tabs of searches stay distinguishable.
+	if len(v.Chips) > 0 {
+		criteria := make([]string, 0, len(v.Chips))
+		for _, ch := range v.Chips {
+			criteria = append(criteria, ch.Label)
+		}
+		v.Title += " (" + strings.Join(criteria, ", ") + ")"
+	}
 
 	if invalid.Err() == nil {
 		page, err := s.ws.ListSessions(ctx, f, p)
@@ -119,9 +131,6 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	feed := s.subscribeLinks("/calendar.ics", f)
 	v.Subscribe = newSubscribeView(feed)
 	v.FeedURL = feed.HTTPS
-	if p.After != nil || p.Before != nil {
-		v.Title += ", suite"
-	}
 	return s.render(c, http.StatusOK, "calendar", v)
 }
 

@@ -245,6 +245,10 @@ func TestCalendarFilters(t *testing.T) {
 			if got := attrs(chips, "href"); !slices.Equal(got, wantURLs) {
 				t.Errorf("chip links = %q, want %q", got, wantURLs)
 			}
+			title := "Calendrier des ateliers numériques (Niveau : Débutant, Thème : Ludique, Commune : Nancy, Places disponibles seulement) — Escale, les ateliers numériques"
+			if got := text(doc.Find("title")); got != title {
+				t.Errorf("title = %q, want %q", got, title)
+			}
 		})
 
 		t.Run("SubscribeLinksCarryTheFilters", func(t *testing.T) {
