@@ -135,6 +135,9 @@ func TestSessionPageStates(t *testing.T) {
 			if doc.Find(`a[href$=".ics"]`).Length() != 0 {
 				t.Error("a cancelled session is offered to the agenda")
 			}
+			if strings.Contains(text(doc.Find("main")), "Pour inscrire") {
+				t.Error("a cancelled session invites enrollments")
+			}
 		})
 
 		t.Run("PastSaysItIsOver", func(t *testing.T) {
