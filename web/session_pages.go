@@ -109,7 +109,7 @@ func (s *server) sessionPage(c *fiber.Ctx) error {
 		v.LifeEvent = workshops.LifeEvents.Label(w.LifeEvent)
 	}
 	v.Description = w.Title + " : séance du " + v.Date + ", " + v.TimeRange + ", " + v.Place.Town + "."
-	v.FeedURL = v.CalendarURL
+	v.FeedURL = s.abs(v.CalendarURL)
 	inGroup := map[int64]bool{sess.ID: true}
 	for i := range group {
 		inGroup[group[i].ID] = true

@@ -89,7 +89,7 @@ func TestSessionPage(t *testing.T) {
 					t.Errorf("link %q = %q, want %q", label, got, want)
 				}
 			}
-			if got := doc.Find(`head link[rel=alternate][type="text/calendar"]`).AttrOr("href", ""); got != sessionPath(s.ID)+".ics" {
+			if got := doc.Find(`head link[rel=alternate][type="text/calendar"]`).AttrOr("href", ""); got != baseURL+sessionPath(s.ID)+".ics" {
 				t.Errorf("alternate = %q", got)
 			}
 		})
