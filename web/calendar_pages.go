@@ -1,18 +1,283 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
 
-// calendarPage is the public calendar (/).
-func (s *server) calendarPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+	"github.com/gofiber/fiber/v2"
 
-// sessionPage is /sessions/{id}.
-func (s *server) sessionPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+	"github.com/escale-numerique/escale/workshops"
+)
 
-// workshopPage is /workshops/{slug}.
-func (s *server) workshopPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+// calendarView is the data of the calendar page (/).
+type calendarView struct {
+	Layout
+	Form filterForm
+	// Errors is the error summary at the top, in the order of the form.
+	Errors    []fieldError
+	Chips     []chip
+	Filtered  bool
+	Days      []dayGroup
+	Pager     pager
+	Widen     []chip
+	Subscribe subscribeView
+}
 
-// structuresPage is /structures.
-func (s *server) structuresPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+// filterForm is the filter form as the user filled it: raw text is kept as typed, even
+// when it is wrong, so that it can be corrected rather than retyped.
+type filterForm struct {
+	Q, City, From, To field
+	Available         bool
+	Levels            []option
+	Themes            []option
+	Structures        []option
+	// MoreStructures keeps, as hidden fields, the structures beyond the first when a link
+	// asked for several: the select shows one.
+	MoreStructures []string
+	Towns          []string
+	// Errors holds one French message per query parameter.
+	Errors map[string]string
+	// More opens the "more criteria" section: some of its criteria are set or wrong.
+	More bool
+}
 
-// structurePage is /structures/{slug}.
-func (s *server) structurePage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+// option is a choice of the form.
+type option struct {
+	Value   string
+	Label   string
+	Checked bool
+	Badge   levelBadge
+}
+
+// fieldError is a line of the error summary, linking to the field to correct.
+type fieldError struct {
+	Href    string
+	Message string
+}
+
+// chip is an active filter shown as a link that removes it.
+type chip struct {
+	Label string
+	URL   string
+}
+
+// errorOrder is the order of the form's fields, for the error summary.
+var errorOrder = []string{paramQuery, paramCity, paramLevel, paramTheme, paramStructure, paramFrom, paramTo,
+	paramAvailable, paramAfter, paramBefore, paramLimit}
+
+// calendarPage is the public calendar (/): upcoming sessions matching the filters of the
+// query string, one page at a time.
+func (s *server) calendarPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	voc, err := s.ws.Vocabulary(ctx)
+	if err != nil {
+		return err
+	}
+	// One query gives both the structures of the select and the towns of the datalist.
+	structures, err := s.ws.Structures(ctx, workshops.StructureFilter{})
+	if err != nil {
+		return err
+	}
+	f, ferr := parseFilter(c)
+	p, perr := parsePage(c)
+	invalid := &workshops.ValidationError{}
+	merge(invalid, ferr)
+	merge(invalid, perr)
+	// The domain's own check, run now so that every mistake is reported at once.
+	merge(invalid, f.Validate(voc))
+
+	v := calendarView{Layout: s.layout("Calendrier des ateliers numériques", "calendar")}
+	v.Description = "Les ateliers numériques du territoire : trouver une séance par niveau, thème, lieu et date, et s'y abonner dans son agenda."
+	v.Filtered = !f.IsZero()
+	v.Form = newFilterForm(c, f, voc, structures)
+	v.Chips = filterChips(f, voc, structures)
+	if p.After != nil || p.Before != nil {
+		v.Title += ", suite"
+	}
+	// The title says what is searched: several tabs of searches stay distinguishable.
+	if len(v.Chips) > 0 {
+		criteria := make([]string, 0, len(v.Chips))
+		for _, ch := range v.Chips {
+			criteria = append(criteria, ch.Label)
+		}
+		v.Title += " (" + strings.Join(criteria, ", ") + ")"
+	}
+
+	if invalid.Err() == nil {
+		page, err := s.ws.ListSessions(ctx, f, p)
+		var ve *workshops.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			merge(invalid, ve)
+		case err != nil:
+			return err
+		default:
+			v.Days = groupByDay(voc, v.Now, page.Sessions)
+			v.Pager = newPager("/", filterValues(f), page, p.Limit)
+		}
+	}
+	if invalid.Err() != nil {
+		v.Title = "Erreur : " + v.Title
+		v.Form.setErrors(invalid.Fields)
+		v.Errors = summary(invalid, f, v.Form)
+		return s.render(c, http.StatusBadRequest, "calendar", v)
+	}
+	if len(v.Days) == 0 {
+		v.Widen = v.Chips
+	}
+	feed := s.subscribeLinks("/calendar.ics", f)
+	v.Subscribe = newSubscribeView(feed)
+	v.FeedURL = feed.HTTPS
+	return s.render(c, http.StatusOK, "calendar", v)
+}
+
+// merge adds the messages of a validation error to dst; other errors cannot happen here.
+func merge(dst *workshops.ValidationError, err error) {
+	var ve *workshops.ValidationError
+	if errors.As(err, &ve) {
+		for k, m := range ve.Fields {
+			dst.Add(k, m)
+		}
+	}
+}
+
+func newFilterForm(c *fiber.Ctx, f workshops.Filter, voc *workshops.Vocabulary, structures []workshops.Structure) filterForm {
+	form := filterForm{
+		Q: field{ID: "f-q", Name: paramQuery, Label: "Mot-clé", Type: "search", Value: c.Query(paramQuery),
+			Hint: "Par exemple : smartphone, courriel, CAF, photos."},
+		City: field{ID: "f-city", Name: paramCity, Label: "Commune ou code postal", Type: "text",
+			Value: c.Query(paramCity), List: "f-towns", Hint: "Par exemple : Nancy ou 54000."},
+		From:      field{ID: "f-from", Name: paramFrom, Label: "Du", Type: "date", Value: c.Query(paramFrom)},
+		To:        field{ID: "f-to", Name: paramTo, Label: "Au", Type: "date", Value: c.Query(paramTo)},
+		Available: f.Available,
+		More: len(f.Themes) > 0 || len(f.Structures) > 0 || !f.From.IsZero() || !f.To.IsZero() ||
+			f.Available,
+	}
+	for _, l := range voc.Levels {
+		form.Levels = append(form.Levels, option{Value: l.Code, Label: l.Label, Checked: slices.Contains(f.Levels, l.Code),
+			Badge: newLevelBadge(voc, l.Code, l.Code)})
+	}
+	for _, t := range voc.Themes {
+		form.Themes = append(form.Themes, option{Value: t.Slug, Label: t.Label, Checked: slices.Contains(f.Themes, t.Slug)})
+	}
+	var selected string
+	if len(f.Structures) > 0 {
+		selected = f.Structures[0]
+		form.MoreStructures = f.Structures[1:]
+	}
+	seen := map[string]bool{}
+	for _, st := range structures {
+		form.Structures = append(form.Structures, option{Value: st.Slug, Label: st.Name + " (" + st.Town + ")", Checked: st.Slug == selected})
+		if !seen[st.TownKey] {
+			seen[st.TownKey] = true
+			form.Towns = append(form.Towns, st.Town)
+		}
+	}
+	return form
+}
+
+// setErrors places each message beside its field. A wrong date is shown in a text input:
+// a date input would blank what was typed instead of letting it be corrected.
+func (form *filterForm) setErrors(msgs map[string]string) {
+	form.Errors = msgs
+	form.More = true
+	for _, fl := range []*field{&form.Q, &form.City, &form.From, &form.To} {
+		fl.Error = msgs[fl.Name]
+		if fl.Error != "" && fl.Type == "date" {
+			fl.Type, fl.Hint, fl.Placeholder = "text", "Format : AAAA-MM-JJ, par exemple 2026-03-05.", "AAAA-MM-JJ"
+		}
+	}
+}
+
+// filterChips lists the active filters, each with the link to the same search without it.
+func filterChips(f workshops.Filter, voc *workshops.Vocabulary, structures []workshops.Structure) []chip {
+	var chips []chip
+	add := func(label string, without func(*workshops.Filter)) {
+		g := f
+		g.Levels = slices.Clone(f.Levels)
+		g.Themes = slices.Clone(f.Themes)
+		g.Structures = slices.Clone(f.Structures)
+		without(&g)
+		chips = append(chips, chip{Label: label, URL: withQuery("/", filterValues(g))})
+	}
+	for i, code := range f.Levels {
+		label := code
+		if l := voc.Level(code); l != nil {
+			label = l.Label
+		}
+		add("Niveau : "+label, func(g *workshops.Filter) { g.Levels = slices.Delete(g.Levels, i, i+1) })
+	}
+	for i, slug := range f.Themes {
+		label := slug
+		if t := voc.Theme(slug); t != nil {
+			label = t.Label
+		}
+		add("Thème : "+label, func(g *workshops.Filter) { g.Themes = slices.Delete(g.Themes, i, i+1) })
+	}
+	for i, slug := range f.Structures {
+		label := slug
+		for _, st := range structures {
+			if st.Slug == slug {
+				label = st.Name
+			}
+		}
+		add("Structure : "+label, func(g *workshops.Filter) { g.Structures = slices.Delete(g.Structures, i, i+1) })
+	}
+	if f.City != "" {
+		add("Commune : "+f.City, func(g *workshops.Filter) { g.City = "" })
+	}
+	if f.Query != "" {
+		add("Mot-clé : "+f.Query, func(g *workshops.Filter) { g.Query = "" })
+	}
+	if !f.From.IsZero() {
+		add("À partir du "+frDate(f.From.Start()), func(g *workshops.Filter) { g.From = workshops.Date{} })
+	}
+	if !f.To.IsZero() {
+		add("Jusqu'au "+frDate(f.To.Start()), func(g *workshops.Filter) { g.To = workshops.Date{} })
+	}
+	if f.Available {
+		add("Places disponibles seulement", func(g *workshops.Filter) { g.Available = false })
+	}
+	return chips
+}
+
+// summary turns validation messages into the error summary's links, in the form's order:
+// each points at its field, or, for a broken page link, at the first page.
+func summary(ve *workshops.ValidationError, f workshops.Filter, form filterForm) []fieldError {
+	var out []fieldError
+	for _, name := range errorOrder {
+		msg, ok := ve.Fields[name]
+		if !ok {
+			continue
+		}
+		href := "#f-" + name
+		switch name {
+		case paramLevel:
+			if len(form.Levels) > 0 {
+				href = "#f-level-" + form.Levels[0].Value
+			}
+		case paramTheme:
+			if len(form.Themes) > 0 {
+				href = "#f-theme-" + form.Themes[0].Value
+			}
+		case paramAfter, paramBefore, paramLimit:
+			href = withQuery("/", filterValues(f))
+		}
+		out = append(out, fieldError{Href: href, Message: msg})
+	}
+	// A message for a parameter the form does not know still deserves to be read.
+	var others []string
+	for name := range ve.Fields {
+		if !slices.Contains(errorOrder, name) {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	for _, name := range others {
+		out = append(out, fieldError{Href: "#f-q", Message: ve.Fields[name]})
+	}
+	return out
+}
