@@ -156,8 +156,11 @@ func loadDemoCommand(ctx context.Context, svc *workshops.Service, logger *slog.L
 	}
 	if res.Created {
 		logger.Info("demo territory loaded", "structures", res.Structures, "workshops", res.Workshops, "sessions", res.Sessions)
+		fmt.Fprintf(stdout, "Territoire de démonstration chargé : %d structures, %d ateliers, %d séances (lieux et personnes fictifs).\n",
+			res.Structures, res.Workshops, res.Sessions)
 	} else {
 		logger.Info("demo territory already present")
+		fmt.Fprintln(stdout, "Le territoire de démonstration est déjà chargé : rien n'a été modifié.")
 	}
 	return nil
 }
