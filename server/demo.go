@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -27,8 +31,12 @@ import (
 //     by its slug, a batch of sessions by counting. A batch is one CreateSessions call, so
 //     it exists whole or not at all, and batches are created in plan order: if a workshop
 //     already has n sessions (in id order), they are exactly its first batches whose sizes
-//     add up to n. Sizes do not depend on the date (except the optional daylight-saving
-//     batch, which comes last), so a load resumed on another day still lines up.
+//     add up to n. Sizes do not depend on the date (a session that would fall on a public
+//     holiday moves to the end of its series; only the extra daylight-saving batch comes
+//     and goes, and it is the last of its workshop), so a load resumed on another day
+//     still lines up.
+//   - loadDemoLocked holds a lock around all this, so that instances started together
+//     with --demo do not both find the territory incomplete and both create it.
 //
 // What a resumed load cannot see: a place (CreatePlace) created just before a failure but
 // used by no session yet, because places are only reachable through their sessions. The
@@ -43,6 +51,35 @@ type demoResult struct {
 // loadDemo loads the demo territory once: a second call finds it and changes nothing.
 func loadDemo(ctx context.Context, svc *workshops.Service) (demoResult, error) {
 	return loadPlan(ctx, svc, demoTerritory())
+}
+
+// demoLockKey identifies the demo load among PostgreSQL advisory locks ("escdem").
+const demoLockKey int64 = 0x65736364656d
+
+// sqliteDemoLock serialises demo loads in this process: an SQLite file is served by one
+// process, so two loads can only race within it.
+var sqliteDemoLock sync.Mutex
+
+// loadDemoLocked runs loadDemo while holding a lock, so that server instances started at
+// the same time with --demo load the territory once: the second one waits, then finds it
+// complete.
+func loadDemoLocked(ctx context.Context, db *bun.DB, svc *workshops.Service) (demoResult, error) {
+	if db.Dialect().Name() != dialect.PG {
+		sqliteDemoLock.Lock()
+		defer sqliteDemoLock.Unlock()
+		return loadDemo(ctx, svc)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return demoResult{}, fmt.Errorf("demo lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", demoLockKey); err != nil {
+		return demoResult{}, fmt.Errorf("demo lock: %w", err)
+	}
+	// Unlock even when ctx is cancelled: the connection goes back to the pool.
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", demoLockKey)
+	return loadDemo(ctx, svc)
 }
 
 // loadPlan loads a plan of structures, creating only what is missing (see above).
@@ -372,7 +409,7 @@ func (l *demoLoader) structure(ctx context.Context, ds *demoStructure) error {
 		}
 		l.res.Structures++
 		if st.Slug != slug {
-			return fmt.Errorf("demo structure %s: the slug is taken by a structure that is not public (created as %s)", slug, st.Slug)
+			return fmt.Errorf("demo structure %s: created as %s, because a structure that is not public, or another load running at the same time, has the slug", slug, st.Slug)
 		}
 	case err != nil:
 		return fmt.Errorf("demo structure %s: %w", slug, err)

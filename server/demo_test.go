@@ -415,6 +415,43 @@ func TestDemoLoadsOnce(t *testing.T) {
 	})
 }
 
+func TestDemoLoadedByTwoInstancesAtOnceIsLoadedOnce(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		results := make(chan demoResult, 2)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				// Each instance has its own service, as two processes would.
+				svc := workshops.NewService(db, workshops.WithClock(wt.NewClock(demoNow).Now))
+				res, err := loadDemoLocked(ctx, db, svc)
+				results <- res
+				errs <- err
+			}()
+		}
+		created := 0
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("loadDemoLocked: %v", err)
+			}
+			if res := <-results; res.Created {
+				created++
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d loads created the territory, want exactly 1", created)
+		}
+		svc := workshops.NewService(db, workshops.WithClock(wt.NewClock(demoNow).Now))
+		sts, err := svc.Structures(ctx, workshops.StructureFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sts) != len(demoTerritory()) {
+			t.Errorf("%d structures, want %d", len(sts), len(demoTerritory()))
+		}
+	})
+}
+
 func TestDemoResumesAnInterruptedLoad(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
