@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := applyMigrations(ctx, db, logger); err != nil {
 			return err
 		}
-		return loadDemoCommand(ctx, workshops.NewService(db), logger, stdout)
+		return loadDemoCommand(ctx, db, workshops.NewService(db), logger, stdout)
 	case "help":
 		usage(stdout)
 		return nil
@@ -149,15 +149,18 @@ func migrateCommand(ctx context.Context, db *bun.DB, args []string, stdout io.Wr
 	return nil
 }
 
-func loadDemoCommand(ctx context.Context, svc *workshops.Service, logger *slog.Logger, stdout io.Writer) error {
-	res, err := loadDemo(ctx, svc)
+func loadDemoCommand(ctx context.Context, db *bun.DB, svc *workshops.Service, logger *slog.Logger, stdout io.Writer) error {
+	res, err := loadDemoLocked(ctx, db, svc)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	if res.Created {
 		logger.Info("demo territory loaded", "structures", res.Structures, "workshops", res.Workshops, "sessions", res.Sessions)
+		fmt.Fprintf(stdout, "Territoire de démonstration chargé : %d structures, %d ateliers, %d séances (lieux et personnes fictifs).\n",
+			res.Structures, res.Workshops, res.Sessions)
 	} else {
 		logger.Info("demo territory already present")
+		fmt.Fprintln(stdout, "Le territoire de démonstration est déjà chargé : rien n'a été modifié.")
 	}
 	return nil
 }
@@ -170,7 +173,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	}
 	svc := workshops.NewService(db)
 	if cfg.Demo {
-		if err := loadDemoCommand(ctx, svc, logger, stdout); err != nil {
+		if err := loadDemoCommand(ctx, db, svc, logger, stdout); err != nil {
 			return err
 		}
 	}
