@@ -17,8 +17,6 @@ import (
 	"github.com/escale-numerique/escale/migrations/testdb"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
-
 // TestProgramEndToEnd builds the real binary, starts it on port 0 with a temporary
 // database of each dialect and the demo data, checks that it serves, then stops it with
 // SIGTERM and expects a clean exit.
