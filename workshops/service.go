@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -16,6 +17,10 @@ type Service struct {
 	db      *bun.DB
 	now     func() time.Time
 	changes *Changes
+
+	// Small, hot, rarely changed reads, kept until the calendar changes.
+	vocab      atomic.Pointer[cached[*Vocabulary]]
+	structures atomic.Pointer[cached[[]Structure]]
 }
 
 // Option configures a Service.

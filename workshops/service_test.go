@@ -591,3 +591,30 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestVocabularyAndStructuresFollowChanges(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		svc, _ := newService(t, db)
+		ctx := context.Background()
+		first, err := svc.Structures(ctx, workshops.StructureFilter{})
+		if err != nil || len(first) != 0 {
+			t.Fatalf("Structures on an empty calendar = %v, %v", first, err)
+		}
+		wt.Structure(t, svc, nil)
+		after, err := svc.Structures(ctx, workshops.StructureFilter{})
+		if err != nil || len(after) != 1 {
+			t.Fatalf("a new structure is not listed after a write: %v, %v", after, err)
+		}
+		// A change made behind the service's back (another process) is seen once the
+		// generation moves, which is what WatchChanges does.
+		if _, err := db.ExecContext(ctx, "UPDATE themes SET label = 'Jeux et loisirs' WHERE slug = 'ludique'"); err != nil {
+			t.Fatal(err)
+		}
+		voc, _ := svc.Vocabulary(ctx)
+		wt.Structure(t, svc, nil) // any write moves the generation
+		voc2, err := svc.Vocabulary(ctx)
+		if err != nil || voc2.Theme("ludique").Label != "Jeux et loisirs" {
+			t.Errorf("vocabulary after a change: %q (before: %q), %v", voc2.Theme("ludique").Label, voc.Theme("ludique").Label, err)
+		}
+	})
+}

@@ -307,8 +307,18 @@ type StructureFilter struct {
 	City string
 }
 
-// Structures lists the active structures, ordered by town then name.
+// Structures lists the active structures, ordered by town then name. The unfiltered list
+// is read from the database once per calendar change and shared: do not modify it.
 func (s *Service) Structures(ctx context.Context, f StructureFilter) ([]Structure, error) {
+	if len(f.Slugs) == 0 && f.City == "" {
+		return readThrough(ctx, s.changes, &s.structures, func(ctx context.Context) ([]Structure, error) {
+			return s.listStructures(ctx, f)
+		})
+	}
+	return s.listStructures(ctx, f)
+}
+
+func (s *Service) listStructures(ctx context.Context, f StructureFilter) ([]Structure, error) {
 	var out []Structure
 	q := s.db.NewSelect().Model(&out).Where("st.status = ?", StructureActive)
 	if len(f.Slugs) > 0 {

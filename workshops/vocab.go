@@ -112,9 +112,13 @@ func (v *Vocabulary) codesWithRank(keep func(rank int) bool) []string {
 	return out
 }
 
-// Vocabulary loads the levels (by rank) and themes (by position) with their mappings.
+// Vocabulary returns the levels (by rank) and themes (by position) with their mappings.
+// It is read from the database once per calendar change; the result is shared between
+// callers and must not be modified.
 func (s *Service) Vocabulary(ctx context.Context) (*Vocabulary, error) {
-	return s.vocabulary(ctx, s.db)
+	return readThrough(ctx, s.changes, &s.vocab, func(ctx context.Context) (*Vocabulary, error) {
+		return s.vocabulary(ctx, s.db)
+	})
 }
 
 func (s *Service) vocabulary(ctx context.Context, db bun.IDB) (*Vocabulary, error) {
