@@ -75,6 +75,7 @@ type missing struct {
 	detail string
 }
 
+// Error names the parameter, for logs.
 func (m missing) Error() string { return m.param + " " + workshops.ErrNotFound.Error() }
 
 // Unwrap makes the error a workshops.ErrNotFound (hence 404) carrying a field message

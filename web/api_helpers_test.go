@@ -42,23 +42,41 @@ func (e *env) sub(t *testing.T) *env {
 	return &c
 }
 
-// api sends a GET to the API, checks the response against the OpenAPI document, and
-// returns it with its body.
+// api sends a GET to the API, checks the response against the OpenAPI document (and the
+// request too when it succeeds: every parameter that works is documented), and returns
+// the response with its body.
 func (e *env) api(path string, headers ...string) (*http.Response, []byte) {
+	e.t.Helper()
+	return e.apiCheck(path, true, headers...)
+}
+
+func (e *env) apiCheck(path string, checkRequest bool, headers ...string) (*http.Response, []byte) {
 	e.t.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, body := e.do(req)
-	checkAgainstSpec(e.t, req, resp, []byte(body))
+	checkAgainstSpec(e.t, req, resp, []byte(body), checkRequest)
 	return resp, []byte(body)
 }
 
 // apiJSON is api for a response expected with status want, decoded into dst.
 func (e *env) apiJSON(path string, want int, dst any) []byte {
 	e.t.Helper()
-	resp, body := e.api(path)
+	return e.decode(path, want, dst, true)
+}
+
+// apiJSONUndocumented is apiJSON for a request that carries parameters the endpoint
+// ignores, which the document does not list.
+func (e *env) apiJSONUndocumented(path string, want int, dst any) []byte {
+	e.t.Helper()
+	return e.decode(path, want, dst, false)
+}
+
+func (e *env) decode(path string, want int, dst any, checkRequest bool) []byte {
+	e.t.Helper()
+	resp, body := e.apiCheck(path, checkRequest)
 	if resp.StatusCode != want {
 		e.t.Fatalf("GET %s = %d, want %d: %s", path, resp.StatusCode, want, body)
 	}
@@ -68,9 +86,10 @@ func (e *env) apiJSON(path string, want int, dst any) []byte {
 	return body
 }
 
-// checkAgainstSpec validates a real response (status, content type, body) against the
-// OpenAPI document.
-func checkAgainstSpec(t *testing.T, req *http.Request, resp *http.Response, body []byte) {
+// checkAgainstSpec validates a real response (status, content type, body) and, when
+// checkRequest is set and the response succeeded, its request against the OpenAPI
+// document.
+func checkAgainstSpec(t *testing.T, req *http.Request, resp *http.Response, body []byte, checkRequest bool) {
 	t.Helper()
 	v, err := apiSpec()
 	if err != nil {
@@ -81,6 +100,13 @@ func checkAgainstSpec(t *testing.T, req *http.Request, resp *http.Response, body
 		Header:     resp.Header.Clone(),
 		Body:       nopCloser{bytes.NewReader(body)},
 		Request:    req,
+	}
+	if checkRequest && resp.StatusCode < 300 {
+		if ok, errs := v.ValidateHttpRequest(req); !ok {
+			for _, e := range errs {
+				t.Errorf("GET %s: request does not match openapi.json: %v", req.URL, e)
+			}
+		}
 	}
 	if ok, errs := v.ValidateHttpResponse(req, copyResp); !ok {
 		var b strings.Builder
