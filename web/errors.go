@@ -49,10 +49,12 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &br):
 		return http.StatusBadRequest
-	case errors.As(err, &ve):
-		return http.StatusUnprocessableEntity
+	// Not found before validation: an API 404 may carry a field message naming the
+	// parameter that matched nothing (see missing in api.go).
 	case errors.Is(err, workshops.ErrNotFound):
 		return http.StatusNotFound
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity
 	case errors.Is(err, workshops.ErrConflict):
 		return http.StatusConflict
 	case errors.As(err, &fe):
