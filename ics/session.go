@@ -126,14 +126,14 @@ func sessionDescription(sess *workshops.Session, levels []workshops.Level, site 
 	if w.PriceDetails != "" {
 		price += " (" + w.PriceDetails + ")"
 	}
-	line(price, ".")
-	if w.OpenEnrollment() {
-		line("Inscription libre ou par un professionnel.")
-	} else {
-		line("Inscription sur orientation d'un professionnel (travailleur social, conseiller…).")
-	}
+	line(price, ". ", workshops.EnrollmentModes.Label(w.Enrollment), ".")
 	if st := sess.Structure; st != nil && st.Phone != "" {
-		line("Contact : ", st.Name, ", ", st.Phone, ".")
+		if sess.PlaceID != 0 {
+			// LOCATION names the place: say whom to call.
+			line("Contact : ", st.Name, ", ", st.Phone, ".")
+		} else {
+			line("Contact : ", st.Phone, ".")
+		}
 	}
 	b.WriteString("Détails et inscription : ")
 	b.WriteString(site.SessionURL(sess.ID))

@@ -46,9 +46,6 @@ type feedCache struct {
 
 	tick   atomic.Int64 // recency clock for eviction
 	flight singleflight.Group
-	// brotliSlot bounds background brotli compressions: it is slow, so it is done after
-	// the first response and at most one at a time.
-	brotliSlot chan struct{}
 }
 
 func newFeedCache(ch *workshops.Changes) *feedCache {
@@ -57,7 +54,6 @@ func newFeedCache(ch *workshops.Changes) *feedCache {
 		maxEntries: feedCacheMaxEntries,
 		maxBytes:   feedCacheMaxBytes,
 		entries:    map[string]*feedEntry{},
-		brotliSlot: make(chan struct{}, 1),
 	}
 }
 
@@ -73,8 +69,10 @@ type feedEntry struct {
 
 	identity variant
 	gzip     variant
-	br       atomic.Pointer[variant]
-	brState  atomic.Int32 // 0: none yet, 1: being compressed
+	// br is made on the first request that accepts brotli: it is four times slower to
+	// make than gzip, and many calendar clients never ask for it.
+	br     atomic.Pointer[variant]
+	brOnce sync.Once
 
 	used atomic.Int64
 }
@@ -200,25 +198,19 @@ func (fc *feedCache) len() int {
 	return len(fc.entries)
 }
 
-// compressBrotli adds the brotli variant of a stored entry in the background, when no
-// other compression is running; a later request tries again otherwise.
-func (fc *feedCache) compressBrotli(e *feedEntry) {
-	if !e.brState.CompareAndSwap(0, 1) {
-		return
+// brotli returns the brotli variant of a stored entry, making it on first use. Requests
+// arriving meanwhile wait for it rather than get gzip: two identical requests must get
+// the same representation (and ETag). It returns nil if compression failed.
+func (fc *feedCache) brotli(e *feedEntry) *variant {
+	if v := e.br.Load(); v != nil {
+		return v
 	}
-	select {
-	case fc.brotliSlot <- struct{}{}:
-	default:
-		e.brState.Store(0)
-		return
-	}
-	go func() {
-		defer func() { <-fc.brotliSlot }()
+	e.brOnce.Do(func() {
 		var buf bytes.Buffer
 		buf.Grow(len(e.identity.body)/20 + 512)
 		bw := brotli.NewWriterLevel(&buf, 5)
 		if _, err := bw.Write(e.identity.body); err != nil || bw.Close() != nil {
-			return // stays in state 1: never retried, gzip serves
+			return
 		}
 		v := &variant{body: buf.Bytes(), etag: e.identity.etag[:len(e.identity.etag)-1] + `-br"`, encoding: "br"}
 		fc.mu.Lock()
@@ -227,7 +219,8 @@ func (fc *feedCache) compressBrotli(e *feedEntry) {
 			fc.size += len(v.body)
 		}
 		fc.mu.Unlock()
-	}()
+	})
+	return e.br.Load()
 }
 
 // Feed response headers.
@@ -245,26 +238,27 @@ func (fc *feedCache) send(c *fiber.Ctx, e *feedEntry, stored bool) error {
 	if accepts(ae, "gzip") {
 		v = &e.gzip
 	}
-	if accepts(ae, "br") {
-		if br := e.br.Load(); br != nil {
+	// Only stored entries get a brotli variant: others are thrown away after one answer.
+	if stored && accepts(ae, "br") {
+		if br := fc.brotli(e); br != nil {
 			v = br
-		} else if stored {
-			fc.compressBrotli(e)
 		}
 	}
+	// Add, not Set: no one else sets these headers on a feed, and Set scans every header
+	// already there (a dozen security headers) to replace a duplicate.
 	h := &c.Response().Header
-	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	h.Set(fiber.HeaderCacheControl, feedCacheControl)
-	h.Set(fiber.HeaderLastModified, e.lastModified)
-	h.Set(fiber.HeaderETag, v.etag)
+	h.Add(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	h.Add(fiber.HeaderCacheControl, feedCacheControl)
+	h.Add(fiber.HeaderLastModified, e.lastModified)
+	h.Add(fiber.HeaderETag, v.etag)
 	if e.notModified(req) {
 		c.Status(fiber.StatusNotModified)
 		return nil
 	}
 	h.SetContentType(feedContentType)
-	h.Set(fiber.HeaderContentDisposition, e.disposition)
+	h.Add(fiber.HeaderContentDisposition, e.disposition)
 	if v.encoding != "" {
-		h.Set(fiber.HeaderContentEncoding, v.encoding)
+		h.Set(fiber.HeaderContentEncoding, v.encoding) // a field of its own in fasthttp
 	}
 	c.Response().SetBodyRaw(v.body) // entries are never modified once built
 	return nil

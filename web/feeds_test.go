@@ -375,8 +375,8 @@ func TestFeedHTTP(t *testing.T) {
 				if resp, _ := e.get(path, "Accept-Encoding", "gzip;q=0, identity"); resp.Header.Get("Content-Encoding") != "" {
 					t.Errorf("gzip;q=0 got Content-Encoding %q", resp.Header.Get("Content-Encoding"))
 				}
-				if resp, _ := e.get(path, "Accept-Encoding", "br"); resp.Header.Get("Content-Encoding") == "gzip" {
-					t.Error("a client accepting only br got gzip")
+				if resp, _ := e.get(path, "Accept-Encoding", "br"); resp.Header.Get("Content-Encoding") != "br" {
+					t.Errorf("a client accepting only br got Content-Encoding %q", resp.Header.Get("Content-Encoding"))
 				}
 			})
 		}
@@ -396,24 +396,26 @@ func gunzip(t *testing.T, s string) string {
 	return string(b)
 }
 
-// TestFeedBrotli checks that the brotli variant, compressed in the background after the
-// first request, serves the same feed.
+// TestFeedBrotli checks the brotli variant: the same feed, under its own ETag, and the
+// same answer to identical requests from the first one on.
 func TestFeedBrotli(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
 		newFeedWorld(t, e)
 		watchChanges(t, e.svc)
 		_, body := e.get("/calendar.ics")
-		var resp *http.Response
-		var compressed string
-		eventually(t, "the brotli variant", func() bool {
-			resp, compressed = e.get("/calendar.ics", "Accept-Encoding", "gzip, deflate, br")
-			return resp.Header.Get("Content-Encoding") == "br"
-		})
+		const ae = "gzip, deflate, br"
+		first, compressed := e.get("/calendar.ics", "Accept-Encoding", ae)
+		if first.Header.Get("Content-Encoding") != "br" {
+			t.Fatalf("Content-Encoding %q for %q", first.Header.Get("Content-Encoding"), ae)
+		}
 		if got := unbrotli(t, compressed); got != body {
 			t.Error("the brotli variant does not decode to the feed")
 		}
-		if resp, _ := e.get("/calendar.ics", "If-None-Match", resp.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
+		if again, _ := e.get("/calendar.ics", "Accept-Encoding", ae); again.Header.Get("ETag") != first.Header.Get("ETag") {
+			t.Errorf("identical requests got ETags %s and %s", first.Header.Get("ETag"), again.Header.Get("ETag"))
+		}
+		if resp, _ := e.get("/calendar.ics", "If-None-Match", first.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
 			t.Errorf("If-None-Match with the brotli ETag: %d", resp.StatusCode)
 		}
 	})
@@ -720,6 +722,82 @@ func TestFeedEncodingIsDeterministic(t *testing.T) {
 			e2 := newEnv(t, db)
 			if _, again := e2.get("/calendar.ics"); !bytes.Equal([]byte(again), []byte(first)) {
 				t.Fatal("a fresh render differs")
+			}
+		}
+	})
+}
+
+// TestFeedCacheUnderConcurrentRequestsAndWrites polls feeds from many goroutines while
+// sessions are cancelled: every answer is a whole, valid feed, and once the writes are
+// done every feed shows all of them (run with -race).
+func TestFeedCacheUnderConcurrentRequestsAndWrites(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		w := newFeedWorld(t, e)
+		watchChanges(t, e.svc)
+		paths := []string{"/calendar.ics", "/calendar.ics?level=debutant", "/structures/la-clairiere/calendar.ics"}
+		encodings := []string{"", "gzip", "br"}
+		done := make(chan struct{})
+		errs := make(chan error, 64)
+		for g := range 8 {
+			go func() {
+				for i := 0; ; i++ {
+					select {
+					case <-done:
+						errs <- nil
+						return
+					default:
+					}
+					path, enc := paths[(g+i)%len(paths)], encodings[i%len(encodings)]
+					req, _ := http.NewRequest(http.MethodGet, path, nil)
+					req.Header.Set("Accept-Encoding", enc)
+					resp, err := e.app.Test(req, -1)
+					if err != nil {
+						errs <- err
+						return
+					}
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
+						errs <- fmt.Errorf("GET %s = %d", path, resp.StatusCode)
+						return
+					}
+					if enc == "gzip" && resp.Header.Get("Content-Encoding") != "gzip" {
+						errs <- fmt.Errorf("GET %s gzip: Content-Encoding %q", path, resp.Header.Get("Content-Encoding"))
+						return
+					}
+					if enc == "" && (!bytes.HasPrefix(b, []byte("BEGIN:VCALENDAR\r\n")) || !bytes.HasSuffix(b, []byte("END:VCALENDAR\r\n"))) {
+						errs <- fmt.Errorf("GET %s: a torn body", path)
+						return
+					}
+				}
+			}()
+		}
+		ctx := context.Background()
+		var cancelled []int64
+		for _, name := range []string{sessNormal, sessAnnex, sessEscaped} { // upcoming: they stay, cancelled
+			e.clock.Add(time.Minute)
+			if _, err := e.svc.CancelSession(ctx, w.sessions[name].ID, "Fermeture."); err != nil {
+				t.Fatal(err)
+			}
+			cancelled = append(cancelled, w.sessions[name].ID)
+		}
+		close(done)
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, body := e.get("/calendar.ics")
+		events := icsEvents(t, parseICS(t, []byte(body)))
+		for _, id := range cancelled {
+			ev, ok := events[uid(id)]
+			if !ok {
+				t.Errorf("session %d left the feed", id)
+				continue
+			}
+			if s := icsText(t, ev, goical.PropStatus); s != "CANCELLED" {
+				t.Errorf("session %d: STATUS %q after the writes", id, s)
 			}
 		}
 	})
