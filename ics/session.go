@@ -94,6 +94,7 @@ func SessionEvent(sess *workshops.Session, voc *workshops.Vocabulary, site Site)
 func sessionDescription(sess *workshops.Session, levels []workshops.Level, site Site) string {
 	w := sess.Workshop
 	var b strings.Builder
+	b.Grow(256 + len(w.Summary) + len(w.WhatToBring) + len(sess.CancelReason))
 	line := func(parts ...string) {
 		for _, p := range parts {
 			b.WriteString(p)
