@@ -83,7 +83,11 @@ func (s *server) serveFeed(c *fiber.Ctx, spec feedSpec) error {
 		return invalidQuery(err)
 	}
 	f = canonicalFilter(f)
-	key := withQuery(spec.path, filterValues(f))
+	key := spec.path
+	if spec.session == 0 {
+		// A session's .ics takes the filters only to reject malformed ones.
+		key = withQuery(spec.path, filterValues(f))
+	}
 	if live {
 		if e := s.feeds.get([]byte(key), gen, now.UnixNano()); e != nil {
 			return s.feeds.send(c, e, true)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -327,6 +328,12 @@ func TestFeedHTTP(t *testing.T) {
 				}
 				if _, err := http.ParseTime(lm); err != nil {
 					t.Errorf("Last-Modified = %q: %v", lm, err)
+				}
+
+				// HEAD answers the same headers without the body.
+				head, headBody := e.do(httptest.NewRequest(http.MethodHead, path, nil))
+				if head.StatusCode != http.StatusOK || headBody != "" || head.Header.Get("ETag") != etag {
+					t.Errorf("HEAD = %d, %d bytes, ETag %q", head.StatusCode, len(headBody), head.Header.Get("ETag"))
 				}
 
 				// Repeated requests: the same bytes and the same validators.
