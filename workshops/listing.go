@@ -136,7 +136,8 @@ const (
 
 // FeedSessions returns the public sessions of a feed matching f, in time order: from 60
 // days ago to 12 months ahead (narrowed by f.From and f.To), cancelled ones only until
-// their day is past. Returns a *ValidationError for an invalid filter.
+// their day is past, with what a feed shows of their workshop (and its themes),
+// structure and place. Returns a *ValidationError for an invalid filter.
 func (s *Service) FeedSessions(ctx context.Context, f Filter) ([]Session, error) {
 	voc, err := s.Vocabulary(ctx)
 	if err != nil {
@@ -155,7 +156,7 @@ func (s *Service) FeedSessions(ctx context.Context, f Filter) ([]Session, error)
 	}
 	f.From, f.To = from, to
 	var rows []Session
-	q := f.applyToSessions(s.sessionQuery(&rows), voc, s.now()).
+	q := f.applyToSessions(s.feedQuery(&rows), voc, s.now()).
 		Where("(s.status <> ? OR s.starts_at >= ?)", SessionCancelled, today.Start().UTC()).
 		OrderExpr("s.starts_at ASC, s.id ASC").
 		Limit(MaxFeedSessions)
