@@ -116,7 +116,9 @@ func (c *Calendar) Encode() (Encoded, error) {
 	head := len(w.buf)
 	ends := make([]int, len(c.events))
 	for i, e := range c.events {
-		if err := w.component(e.ev, publish); err != nil {
+		if e.encoded != nil {
+			w.buf = append(w.buf, e.encoded...)
+		} else if err := w.component(e.ev, publish); err != nil {
 			return Encoded{}, fmt.Errorf("event %d: %w", i, err)
 		}
 		ends[i] = len(w.buf)

@@ -2,6 +2,7 @@ package ics
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	ical "github.com/arran4/golang-ical"
@@ -22,6 +23,9 @@ const (
 type Event struct {
 	ev    *ical.VEvent
 	start time.Time
+	// encoded, when set, is the event already written (see EventCache): the encoder
+	// copies it as it is.
+	encoded []byte
 }
 
 // NewEvent starts an event with its UID, which must stay the same for the whole life of
@@ -120,9 +124,22 @@ func (e *Event) AddCategory(v string) { e.add(ical.ComponentPropertyCategories, 
 func (e *Event) SetOrganizer(name, address string) {
 	var params map[string][]string
 	if name != "" {
-		params = map[string][]string{string(ical.ParameterCn): {name}}
+		params = cnParams(name)
 	}
 	e.set(ical.ComponentPropertyOrganizer, address, params)
+}
+
+// cnCache shares the CN parameter map of each organizer name: a feed names the same few
+// structures a thousand times, and parameter maps are only read once built.
+var cnCache sync.Map // name → map[string][]string
+
+func cnParams(name string) map[string][]string {
+	if p, ok := cnCache.Load(name); ok {
+		return p.(map[string][]string)
+	}
+	p := map[string][]string{string(ical.ParameterCn): {name}}
+	cnCache.Store(name, p)
+	return p
 }
 
 // Mailto returns the calendar address of an email address.

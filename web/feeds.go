@@ -23,6 +23,8 @@ const (
 	feedRefresh = time.Hour
 	// feedTitle starts the name of every feed.
 	feedTitle = "Ateliers numériques — "
+	// feedEventCacheSize bounds the encoded events kept between renders (about 1 KB each).
+	feedEventCacheSize = 20_000
 )
 
 // feedSpec says which feed a request asks for.
@@ -127,7 +129,11 @@ func (s *server) renderFeed(ctx context.Context, key string, gen uint64, now tim
 	cal.SetSizeLimit(feedMaxBytes, now)
 	site := ics.Site{BaseURL: s.base.String(), Host: s.host}
 	for i := range feed.Sessions {
-		cal.Add(ics.SessionEvent(&feed.Sessions[i], feed.Vocabulary, site))
+		ev, err := s.events.SessionEvent(&feed.Sessions[i], feed.Vocabulary, site)
+		if err != nil {
+			return nil, fmt.Errorf("encode feed %s: %w", key, err)
+		}
+		cal.Add(ev)
 	}
 	enc, err := cal.Encode()
 	if err != nil {

@@ -26,7 +26,8 @@ import (
 //	go test ./web -run '^$' -bench Feed -benchmem
 //
 // FeedRender is a cache miss through the whole handler (filter, one domain call, encode,
-// hash, gzip); its sub-benchmarks split it. FeedCacheHit and FeedNotModified are what
+// hash, gzip), cold and after a write elsewhere; its other sub-benchmarks split the cold
+// miss. FeedCacheHit and FeedNotModified are what
 // repeated polls cost, to compare with BareFiber serving the same bytes.
 
 // benchNow is the frozen present of the benchmarks.
@@ -73,8 +74,9 @@ func benchServer(svc *workshops.Service) *server {
 	base, _ := url.Parse("https://agenda.example.fr")
 	return &server{
 		ws: svc, base: base, host: base.Hostname(),
-		log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		feeds: newFeedCache(svc.Changes()),
+		log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		feeds:  newFeedCache(svc.Changes()),
+		events: ics.NewEventCache(feedEventCacheSize),
 	}
 }
 
@@ -114,10 +116,21 @@ func BenchmarkFeedRender(b *testing.B) {
 		h := app.Handler()
 		ctx := request("/calendar.ics", "Accept-Encoding", "gzip")
 		serve(b, h, ctx, fiber.StatusOK)
-		b.Run("miss", func(b *testing.B) {
+		// cold: nothing rendered before (the first request after a start).
+		b.Run("miss-cold", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				s.feeds = newFeedCache(svc.Changes()) // a miss every time
+				s.feeds = newFeedCache(svc.Changes())
+				s.events = ics.NewEventCache(feedEventCacheSize)
+				serve(b, h, ctx, fiber.StatusOK)
+			}
+		})
+		// after-write: the feed's entry is stale (a write happened somewhere) but the
+		// sessions' encoded events are still valid, which is the common case.
+		b.Run("miss-after-write", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.feeds = newFeedCache(svc.Changes())
 				serve(b, h, ctx, fiber.StatusOK)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/escale-numerique/escale/ics"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -42,6 +43,7 @@ type server struct {
 	views   *views
 	static  *staticFiles
 	feeds   *feedCache
+	events  *ics.EventCache
 	started time.Time
 }
 
@@ -76,6 +78,7 @@ func New(d Deps) (*fiber.App, error) {
 		views:   v,
 		static:  st,
 		feeds:   newFeedCache(d.Workshops.Changes()),
+		events:  ics.NewEventCache(feedEventCacheSize),
 		started: time.Now(),
 	}
 	app := fiber.New(fiber.Config{

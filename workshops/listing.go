@@ -163,7 +163,7 @@ func (s *Service) FeedSessions(ctx context.Context, f Filter) ([]Session, error)
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("feed sessions: %w", err)
 	}
-	return rows, s.loadThemes(ctx, rows)
+	return rows, s.attachRelations(ctx, rows)
 }
 
 // WorkshopSessions returns the upcoming public sessions of a workshop (not yet over), in

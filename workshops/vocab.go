@@ -86,19 +86,24 @@ func (v *Vocabulary) Theme(slug string) *Theme {
 	return nil
 }
 
-// LevelRange returns the levels from min to max included, in order.
+// LevelRange returns the levels from min to max included, in order, or nil when either
+// code is unknown. The result shares the vocabulary's storage: do not modify it.
 func (v *Vocabulary) LevelRange(min, max string) []Level {
-	lo, hi := v.Level(min), v.Level(max)
-	if lo == nil || hi == nil {
-		return nil
-	}
-	var out []Level
-	for _, l := range v.Levels {
-		if l.Rank >= lo.Rank && l.Rank <= hi.Rank {
-			out = append(out, l)
+	lo, hi := -1, -1
+	for i := range v.Levels {
+		switch v.Levels[i].Code {
+		case min:
+			lo = i
+		}
+		if v.Levels[i].Code == max {
+			hi = i
 		}
 	}
-	return out
+	if lo < 0 || hi < lo {
+		return nil
+	}
+	// Levels are ordered by rank, so a range is a contiguous run of them.
+	return v.Levels[lo : hi+1 : hi+1]
 }
 
 // codesWithRank returns the level codes whose rank satisfies keep.
