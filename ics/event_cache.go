@@ -115,4 +115,3 @@ func (c *EventCache) vocabSum(voc *workshops.Vocabulary) uint64 {
 	c.lastVocab.Store(p)
 	return p.sum
 }
-
