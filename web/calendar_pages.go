@@ -37,7 +37,9 @@ type filterForm struct {
 	// MoreStructures keeps, as hidden fields, the structures beyond the first when a link
 	// asked for several: the select shows one.
 	MoreStructures []string
-	Towns          []string
+	// TooManyStructures says the menu holds only the selection: name a town first.
+	TooManyStructures bool
+	Towns             []string
 	// Errors holds one French message per query parameter.
 	Errors map[string]string
 	// More opens the "more criteria" section: some of its criteria are set or wrong.
@@ -92,7 +94,15 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	v := calendarView{Layout: s.layout("Calendrier des ateliers numériques", "calendar")}
 	v.Description = "Les ateliers numériques du territoire : trouver une séance par niveau, thème, lieu et date, et s'y abonner dans son agenda."
 	v.Filtered = !f.IsZero()
-	v.Form = newFilterForm(c, f, voc, structures)
+	// The structure menu lists a town's structures when the search names a town: a
+	// territory of a thousand structures cannot be one menu.
+	choices := structures
+	if f.City != "" && (ferr == nil || !hasField(ferr, paramCity)) {
+		if choices, err = s.ws.Structures(ctx, workshops.StructureFilter{City: f.City}); err != nil {
+			return err
+		}
+	}
+	v.Form = newFilterForm(c, f, voc, structures, choices)
 	v.Chips = filterChips(f, voc, structures)
 	if p.After != nil || p.Before != nil {
 		v.Title += ", suite"
@@ -144,7 +154,13 @@ func merge(dst *workshops.ValidationError, err error) {
 	}
 }
 
-func newFilterForm(c *fiber.Ctx, f workshops.Filter, voc *workshops.Vocabulary, structures []workshops.Structure) filterForm {
+// maxStructureChoices is the longest structure menu offered without a town to narrow it.
+const maxStructureChoices = 150
+
+// newFilterForm fills the form: towns come from every structure, the structure menu from
+// choices (the structures of the town searched, or all of them) when there are not too
+// many, and otherwise holds only what is selected, with a hint to name a town first.
+func newFilterForm(c *fiber.Ctx, f workshops.Filter, voc *workshops.Vocabulary, structures, choices []workshops.Structure) filterForm {
 	form := filterForm{
 		Q: field{ID: "f-q", Name: paramQuery, Label: "Mot-clé", Type: "search", Value: c.Query(paramQuery),
 			Hint: "Par exemple : smartphone, courriel, CAF, photos."},
@@ -170,13 +186,29 @@ func newFilterForm(c *fiber.Ctx, f workshops.Filter, voc *workshops.Vocabulary, 
 	}
 	seen := map[string]bool{}
 	for _, st := range structures {
-		form.Structures = append(form.Structures, option{Value: st.Slug, Label: st.Name + " (" + st.Town + ")", Checked: st.Slug == selected})
 		if !seen[st.TownKey] {
 			seen[st.TownKey] = true
 			form.Towns = append(form.Towns, st.Town)
 		}
 	}
+	form.TooManyStructures = len(choices) > maxStructureChoices
+	for _, st := range choices {
+		if form.TooManyStructures && st.Slug != selected {
+			continue
+		}
+		form.Structures = append(form.Structures, option{Value: st.Slug, Label: st.Name + " (" + st.Town + ")", Checked: st.Slug == selected})
+	}
+	if selected != "" && !slices.ContainsFunc(form.Structures, func(o option) bool { return o.Value == selected }) {
+		// Selected in a link, outside the town searched: keep it rather than drop it.
+		form.MoreStructures = f.Structures
+	}
 	return form
+}
+
+// hasField reports whether err is a validation error naming field.
+func hasField(err error, field string) bool {
+	var ve *workshops.ValidationError
+	return errors.As(err, &ve) && ve.Fields[field] != ""
 }
 
 // setErrors places each message beside its field. A wrong date is shown in a text input:

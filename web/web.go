@@ -50,20 +50,26 @@ type server struct {
 // New builds the Fiber application: it parses every template and hashes every static
 // file first, so that a broken template stops the program at start.
 func New(d Deps) (*fiber.App, error) {
+	_, app, err := newServer(d)
+	return app, err
+}
+
+// newServer is New, also returning the handlers' state for in-package benchmarks.
+func newServer(d Deps) (*server, *fiber.App, error) {
 	if d.Workshops == nil {
-		return nil, errors.New("web: Deps.Workshops is required")
+		return nil, nil, errors.New("web: Deps.Workshops is required")
 	}
 	base, err := url.Parse(strings.TrimRight(d.BaseURL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("web: base URL %q must be absolute, like https://agenda.example.fr", d.BaseURL)
+		return nil, nil, fmt.Errorf("web: base URL %q must be absolute, like https://agenda.example.fr", d.BaseURL)
 	}
 	st, err := loadStatic()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := loadViews(st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	logger := d.Logger
 	if logger == nil {
@@ -95,7 +101,7 @@ func New(d Deps) (*fiber.App, error) {
 		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
 	s.routes(app)
-	return app, nil
+	return s, app, nil
 }
 
 func proxyHeader(trusted []string) string {

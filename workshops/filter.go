@@ -148,7 +148,7 @@ func (f Filter) applyToWorkshops(q *bun.SelectQuery, voc *Vocabulary) *bun.Selec
 		q = q.Where("structure.slug IN (?)", bun.In(f.Structures))
 	}
 	if f.City != "" {
-		q = cityCondition(q, "structure", f.City)
+		q = cityCondition(q, "structure", f.City, false)
 	}
 	for _, term := range f.terms() {
 		pattern := likeContains(term)
@@ -188,23 +188,22 @@ func (f Filter) applyToSessions(q *bun.SelectQuery, voc *Vocabulary, now time.Ti
 		q = q.Where("s.workshop_id IN (SELECT wt.workshop_id FROM workshop_themes AS wt JOIN themes AS t ON t.id = wt.theme_id WHERE t.slug IN (?))", bun.In(f.Themes))
 	}
 	if len(f.Structures) > 0 {
-		q = q.Where("structure.slug IN (?)", bun.In(f.Structures))
+		// A subquery rather than the join's slug: the planner can then walk the
+		// (structure_id, starts_at) index.
+		q = q.Where("s.structure_id IN (SELECT st.id FROM structures AS st WHERE st.slug IN (?))", bun.In(f.Structures))
 	}
 	if f.City != "" {
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return cityCondition(q.Where("s.place_id IS NULL"), "structure", f.City)
-			}).WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return cityCondition(q.Where("s.place_id IS NOT NULL"), "place", f.City)
-			})
-		})
+		q = cityCondition(q, "s", f.City, true)
 	}
 	for _, term := range f.terms() {
 		pattern := likeContains(term)
 		q = q.Where("(workshop.search_key LIKE ? ESCAPE '\\' OR structure.search_key LIKE ? ESCAPE '\\')", pattern, pattern)
 	}
 	if f.From.IsZero() {
-		q = q.Where("s.ends_at > ?", now.UTC())
+		// Not over yet. The bound on starts_at (a session lasts at most MaxDurationMinutes)
+		// lets the (starts_at, id) index start at today rather than walk the whole history.
+		q = q.Where("s.ends_at > ?", now.UTC()).
+			Where("s.starts_at > ?", now.Add(-MaxDurationMinutes*time.Minute).UTC())
 	} else {
 		q = q.Where("s.starts_at >= ?", f.From.Start().UTC())
 	}

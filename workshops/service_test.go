@@ -618,3 +618,33 @@ func TestVocabularyAndStructuresFollowChanges(t *testing.T) {
 		}
 	})
 }
+
+func TestMovingASessionMovesItInTheTownFilter(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		svc, _ := newService(t, db)
+		ctx := context.Background()
+		st := wt.Structure(t, svc, nil) // Nancy, 54000
+		annex := &workshops.Place{StructureID: st.ID, Name: "Salle des fêtes", Address: "1 place de la Mairie", Postcode: "57000", Town: "Metz"}
+		if err := svc.CreatePlace(ctx, annex); err != nil {
+			t.Fatal(err)
+		}
+		w := wt.Workshop(t, svc, st, nil)
+		s := wt.Session(t, svc, w, wt.Paris(t, 2026, time.December, 1, 10, 0), nil)
+		in := func(city string) bool {
+			page, err := svc.ListSessions(ctx, workshops.Filter{City: city}, workshops.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Contains(ids(page.Sessions), s.ID)
+		}
+		if !in("Nancy") || !in("54000") || !in("54") || in("Metz") || in("57") {
+			t.Fatalf("at the structure: Nancy %v 54000 %v 54 %v Metz %v 57 %v", in("Nancy"), in("54000"), in("54"), in("Metz"), in("57"))
+		}
+		if _, err := svc.UpdateSession(ctx, s.ID, workshops.SessionChange{PlaceID: &annex.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if in("Nancy") || in("54") || !in("metz") || !in("57000") || !in("57") {
+			t.Fatalf("at the place: Nancy %v 54 %v metz %v 57000 %v 57 %v", in("Nancy"), in("54"), in("metz"), in("57000"), in("57"))
+		}
+	})
+}

@@ -2,8 +2,10 @@ package workshops
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -34,9 +36,14 @@ type Session struct {
 	CancelReason string
 	// Sequence is the iCalendar SEQUENCE: it grows whenever the time, place or status
 	// changes, so that subscribed calendars replace their copy.
-	Sequence  int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Sequence int
+	// TownKey, Postcode and Departement copy the session's location (its place's, or its
+	// structure's) for the calendar's town and postcode filters; the service keeps them.
+	TownKey     string
+	Postcode    string
+	Departement string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Session statuses.
@@ -186,16 +193,11 @@ func (s *Service) CreateSessions(ctx context.Context, workshopID int64, sessions
 			groupID = g.ID
 		}
 		for _, sess := range sessions {
-			if sess.PlaceID != 0 {
-				n, err := tx.NewSelect().Model((*Place)(nil)).Where("id = ? AND structure_id = ?", sess.PlaceID, w.StructureID).Count(ctx)
-				if err != nil {
-					return fmt.Errorf("check place: %w", err)
-				}
-				if n == 0 {
-					return &ValidationError{Fields: map[string]string{"place": "Choisissez un lieu de la structure."}}
-				}
+			sess.StructureID = w.StructureID
+			if err := locate(ctx, tx, sess); err != nil {
+				return err
 			}
-			sess.WorkshopID, sess.StructureID, sess.GroupID = w.ID, w.StructureID, groupID
+			sess.WorkshopID, sess.GroupID = w.ID, groupID
 			sess.StartsAt, sess.EndsAt = sess.StartsAt.UTC(), sess.EndsAt.UTC()
 			sess.CreatedAt, sess.UpdatedAt = now, now
 		}
@@ -204,6 +206,40 @@ func (s *Service) CreateSessions(ctx context.Context, workshopID int64, sessions
 		}
 		return nil
 	})
+}
+
+// locate copies the session's location (its place, which must belong to its structure, or
+// the structure itself) into its town and postcode columns.
+func locate(ctx context.Context, tx bun.IDB, sess *Session) error {
+	var town, postcode string
+	var err error
+	if sess.PlaceID != 0 {
+		err = tx.NewSelect().Model((*Place)(nil)).Column("town_key", "postcode").
+			Where("id = ? AND structure_id = ?", sess.PlaceID, sess.StructureID).Scan(ctx, &town, &postcode)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &ValidationError{Fields: map[string]string{"place": "Choisissez un lieu de la structure."}}
+		}
+	} else {
+		err = tx.NewSelect().Model((*Structure)(nil)).Column("town_key", "postcode").
+			Where("id = ?", sess.StructureID).Scan(ctx, &town, &postcode)
+	}
+	if err != nil {
+		return fmt.Errorf("locate session: %w", err)
+	}
+	sess.TownKey, sess.Postcode, sess.Departement = town, postcode, departement(postcode)
+	return nil
+}
+
+// departement returns the département of a postcode: its first two digits, or three for
+// the overseas départements (97…, 98…).
+func departement(postcode string) string {
+	if len(postcode) >= 3 && (strings.HasPrefix(postcode, "97") || strings.HasPrefix(postcode, "98")) {
+		return postcode[:3]
+	}
+	if len(postcode) >= 2 {
+		return postcode[:2]
+	}
+	return postcode
 }
 
 // SessionChange says what to change in a session; nil fields stay as they are.
@@ -249,10 +285,14 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, ch SessionChange)
 		}
 		if moved {
 			sess.Sequence++
+			if err := locate(ctx, tx, sess); err != nil {
+				return err
+			}
 		}
 		sess.UpdatedAt = s.now().UTC()
 		_, err := tx.NewUpdate().Model(sess).
-			Column("starts_at", "ends_at", "place_id", "capacity", "animator", "sequence", "updated_at").
+			Column("starts_at", "ends_at", "place_id", "capacity", "animator", "sequence",
+				"town_key", "postcode", "departement", "updated_at").
 			WherePK().Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)

@@ -325,7 +325,7 @@ func (s *Service) listStructures(ctx context.Context, f StructureFilter) ([]Stru
 		q = q.Where("st.slug IN (?)", bun.In(f.Slugs))
 	}
 	if f.City != "" {
-		q = cityCondition(q, "st", f.City)
+		q = cityCondition(q, "st", f.City, false)
 	}
 	if err := q.OrderExpr("st.town_key, st.name").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list structures: %w", err)
@@ -351,17 +351,28 @@ func (s *Service) Towns(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// cityCondition matches a town name (folded, whole words from the start: "vandoeuvre"
-// matches "Vandœuvre-lès-Nancy") or, when city is digits, a postcode prefix ("54" for the
-// whole département), against the alias's town_key and postcode columns.
-func cityCondition(q *bun.SelectQuery, alias, city string) *bun.SelectQuery {
-	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-		if isDigits(city) {
-			return q.Where("?.postcode LIKE ? ESCAPE '\\'", bun.Ident(alias), likePrefix(city))
+// cityCondition keeps the rows (of the table aliased alias, which has town_key and
+// postcode columns, and departement when withDepartement) located in a town or postcode
+// area. city is a town name — any case and accents, matched on whole words from the
+// start, so "vandoeuvre" finds "Vandœuvre-lès-Nancy" — or digits: five for a postcode,
+// two (three overseas) for a département, any other number as a postcode prefix.
+// Conditions are equalities and ranges on byte-compared columns, so they use indexes.
+func cityCondition(q *bun.SelectQuery, alias, city string, withDepartement bool) *bun.SelectQuery {
+	col := func(name string) bun.Ident { return bun.Ident(alias + "." + name) }
+	if isDigits(city) {
+		switch {
+		case len(city) == 5:
+			return q.Where("? = ?", col("postcode"), city)
+		case withDepartement && city == departement(city+"000"):
+			return q.Where("? = ?", col("departement"), city)
 		}
-		k := Key(city)
-		return q.Where("?.town_key = ?", bun.Ident(alias), k).
-			WhereOr("?.town_key LIKE ? ESCAPE '\\'", bun.Ident(alias), likePrefix(k+" "))
+		return q.Where("? >= ? AND ? < ?", col("postcode"), city, col("postcode"), city+"\x7f")
+	}
+	k := Key(city)
+	// "k" itself, or "k " followed by more words: the keys between "k " and "k!".
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("? = ?", col("town_key"), k).
+			WhereOr("(? >= ? AND ? < ?)", col("town_key"), k+" ", col("town_key"), k+"!")
 	})
 }
 

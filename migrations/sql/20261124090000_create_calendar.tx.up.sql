@@ -1,6 +1,6 @@
 -- The calendar's schema: territories, vocabularies (levels, themes), structures and their
--- places, workshops and their sessions. Portable SQL; {{.PK}} and {{.Timestamp}} are the
--- only dialect-specific words (see migrations.templateData).
+-- places, workshops and their sessions. Portable SQL; {{.PK}}, {{.Timestamp}} and {{.Key}}
+-- are the only dialect-specific words (see migrations.templateData).
 
 CREATE TABLE territories (
     id {{.PK}},
@@ -93,9 +93,9 @@ CREATE TABLE structures (
     description TEXT NOT NULL DEFAULT '',
     address TEXT NOT NULL,
     address_extra TEXT NOT NULL DEFAULT '',
-    postcode TEXT NOT NULL,
+    postcode {{.Key}} NOT NULL,
     town TEXT NOT NULL,
-    town_key TEXT NOT NULL,
+    town_key {{.Key}} NOT NULL,
     latitude DOUBLE PRECISION,
     longitude DOUBLE PRECISION,
     access_info TEXT NOT NULL DEFAULT '',
@@ -120,9 +120,9 @@ CREATE TABLE places (
     name TEXT NOT NULL,
     address TEXT NOT NULL,
     address_extra TEXT NOT NULL DEFAULT '',
-    postcode TEXT NOT NULL,
+    postcode {{.Key}} NOT NULL,
     town TEXT NOT NULL,
-    town_key TEXT NOT NULL,
+    town_key {{.Key}} NOT NULL,
     latitude DOUBLE PRECISION,
     longitude DOUBLE PRECISION,
     access_info TEXT NOT NULL DEFAULT '',
@@ -195,6 +195,12 @@ CREATE TABLE sessions (
     status TEXT NOT NULL DEFAULT 'scheduled',
     cancel_reason TEXT NOT NULL DEFAULT '',
     sequence INTEGER NOT NULL DEFAULT 0,
+    -- Where the session happens (its place's, or its structure's), copied here so that the
+    -- calendar's town and postcode filters walk an index in time order instead of every
+    -- upcoming session of every town.
+    town_key {{.Key}} NOT NULL,
+    postcode {{.Key}} NOT NULL,
+    departement {{.Key}} NOT NULL,
     created_at {{.Timestamp}} NOT NULL,
     updated_at {{.Timestamp}} NOT NULL,
     CHECK (ends_at > starts_at),
@@ -206,6 +212,9 @@ CREATE INDEX sessions_starts_at ON sessions (starts_at, id);
 CREATE INDEX sessions_workshop ON sessions (workshop_id, starts_at);
 CREATE INDEX sessions_structure ON sessions (structure_id, starts_at);
 CREATE INDEX sessions_group ON sessions (group_id);
+CREATE INDEX sessions_town ON sessions (town_key, starts_at);
+CREATE INDEX sessions_postcode ON sessions (postcode, starts_at);
+CREATE INDEX sessions_departement ON sessions (departement, starts_at);
 
 -- One row: a counter bumped by every write that changes what the calendar shows, so that
 -- caches on every server instance know when to drop what they rendered.

@@ -16,7 +16,13 @@ type TerritorySpec struct {
 	Workshops  int // spread over the structures
 	Sessions   int // upcoming, spread over the workshops and the next Days days
 	Days       int
-	Towns      int
+	// PastDays spreads sessions over that many days before today as well (history).
+	PastDays int
+	Towns    int
+	// TownPrefix, when set, puts the structures in synthetic towns "<prefix> 1", "<prefix> 2"…
+	// with postcodes 880xx (Vosges) instead of BenchTowns, so that they match no filter
+	// on BenchTowns' names or 54xxx postcodes.
+	TownPrefix string
 	Seed       uint64
 }
 
@@ -36,13 +42,14 @@ var levelCodes = []string{"eloigne", "debutant", "intermediaire", "avance", "aut
 
 // BuildTerritory fills the service with a synthetic territory through its public API:
 // structures round-robin over the towns, workshops with random level ranges and one or two
-// themes, and sessions at random days and hours (Europe/Paris) from the service's now on,
-// created in series of up to 50 per workshop. It returns the structures created.
+// themes, and sessions at random days and hours (Europe/Paris) from the service's now on
+// (and before it, with PastDays), created in series of up to 50 per workshop. The same
+// spec and seed build the same territory. It returns the structures created.
 func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) []*workshops.Structure {
 	tb.Helper()
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(spec.Seed, 42))
-	if spec.Towns <= 0 || spec.Towns > len(BenchTowns) {
+	if spec.Towns <= 0 || spec.TownPrefix == "" && spec.Towns > len(BenchTowns) || spec.Towns > 99 {
 		spec.Towns = len(BenchTowns)
 	}
 	if spec.Days <= 0 {
@@ -50,7 +57,13 @@ func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) [
 	}
 	structures := make([]*workshops.Structure, 0, spec.Structures)
 	for i := range spec.Structures {
-		town := BenchTowns[i%spec.Towns]
+		var town struct{ Name, Postcode string }
+		if spec.TownPrefix != "" {
+			n := i%spec.Towns + 1
+			town.Name, town.Postcode = fmt.Sprintf("%s %d", spec.TownPrefix, n), fmt.Sprintf("880%02d", n)
+		} else {
+			town = BenchTowns[i%spec.Towns]
+		}
 		st := &workshops.Structure{
 			Name: fmt.Sprintf("%s n°%d", workshops.StructureKinds[i%7].Label, i+1), Kind: workshops.StructureKinds[i%7].Code,
 			Address: fmt.Sprintf("%d rue de la République", i%90+1), Postcode: town.Postcode, Town: town.Name,
@@ -94,6 +107,9 @@ func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) [
 		batch := make([]*workshops.Session, 0, n)
 		for range n {
 			d := today.AddDays(1 + r.IntN(spec.Days))
+			if spec.PastDays > 0 && r.IntN(spec.Days+spec.PastDays) < spec.PastDays {
+				d = today.AddDays(-1 - r.IntN(spec.PastDays))
+			}
 			start, ok := workshops.ParisTime(d.Year, d.Month, d.Day, 9+r.IntN(9), []int{0, 30}[r.IntN(2)])
 			if !ok {
 				continue
