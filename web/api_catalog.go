@@ -155,15 +155,11 @@ func (s *server) apiWorkshops(c *fiber.Ctx) error {
 // apiWorkshop shows a published workshop with its upcoming sessions.
 func (s *server) apiWorkshop(c *fiber.Ctx) error {
 	slug := apiPathParam(c, "slug")
-	w, err := s.ws.Workshop(c.UserContext(), slug)
+	d, err := s.ws.WorkshopDetail(c.UserContext(), slug, maxWorkshopSessions)
 	if err != nil {
 		return notFoundAs(err, "slug", fmt.Sprintf("Aucun atelier publié ne s'appelle « %s ».", truncateRunes(slug, 80)))
 	}
-	sessions, err := s.ws.WorkshopSessions(c.UserContext(), w.ID, maxWorkshopSessions)
-	if err != nil {
-		return err
-	}
-	return apiJSON(c, apiWorkshopWithSessions{apiWorkshop: s.apiWorkshopOf(w), Sessions: s.apiSessionsOf(sessions)})
+	return apiJSON(c, apiWorkshopWithSessions{apiWorkshop: s.apiWorkshopOf(d.Workshop), Sessions: s.apiSessionsOf(d.Upcoming)})
 }
 
 // apiStructures lists the active structures by town, optionally only some of them

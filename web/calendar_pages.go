@@ -73,23 +73,22 @@ var errorOrder = []string{paramQuery, paramCity, paramLevel, paramTheme, paramSt
 // calendarPage is the public calendar (/): upcoming sessions matching the filters of the
 // query string, one page at a time.
 func (s *server) calendarPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	voc, err := s.ws.Vocabulary(ctx)
-	if err != nil {
-		return err
-	}
-	// One query gives both the structures of the select and the towns of the datalist.
-	structures, err := s.ws.Structures(ctx, workshops.StructureFilter{})
-	if err != nil {
-		return err
-	}
 	f, ferr := parseFilter(c)
 	p, perr := parsePage(c)
 	invalid := &workshops.ValidationError{}
 	merge(invalid, ferr)
 	merge(invalid, perr)
-	// The domain's own check, run now so that every mistake is reported at once.
-	merge(invalid, f.Validate(voc))
+	cal, err := s.ws.Calendar(c.UserContext(), workshops.CalendarQuery{Filter: f, Page: p, Invalid: invalid})
+	var ve *workshops.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		invalid = ve
+	case err != nil:
+		return err
+	default:
+		invalid = &workshops.ValidationError{}
+	}
+	voc, structures := cal.Vocabulary, cal.Structures
 
 	v := calendarView{Layout: s.layout("Calendrier des ateliers numériques", "calendar")}
 	v.Description = "Les ateliers numériques du territoire : trouver une séance par niveau, thème, lieu et date, et s'y abonner dans son agenda."
@@ -97,10 +96,8 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	// The structure menu lists a town's structures when the search names a town: a
 	// territory of a thousand structures cannot be one menu.
 	choices := structures
-	if f.City != "" && (ferr == nil || !hasField(ferr, paramCity)) {
-		if choices, err = s.ws.Structures(ctx, workshops.StructureFilter{City: f.City}); err != nil {
-			return err
-		}
+	if cal.TownStructures != nil {
+		choices = cal.TownStructures
 	}
 	v.Form = newFilterForm(c, f, voc, structures, choices)
 	v.Chips = filterChips(f, voc, structures)
@@ -117,17 +114,8 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	}
 
 	if invalid.Err() == nil {
-		page, err := s.ws.ListSessions(ctx, f, p)
-		var ve *workshops.ValidationError
-		switch {
-		case errors.As(err, &ve):
-			merge(invalid, ve)
-		case err != nil:
-			return err
-		default:
-			v.Days = groupByDay(voc, v.Now, page.Sessions)
-			v.Pager = newPager("/", filterValues(f), page, p.Limit)
-		}
+		v.Days = groupByDay(voc, v.Now, cal.Sessions.Sessions)
+		v.Pager = newPager("/", filterValues(f), cal.Sessions, p.Limit)
 	}
 	if invalid.Err() != nil {
 		v.Title = "Erreur : " + v.Title
@@ -203,12 +191,6 @@ func newFilterForm(c *fiber.Ctx, f workshops.Filter, voc *workshops.Vocabulary, 
 		form.MoreStructures = f.Structures
 	}
 	return form
-}
-
-// hasField reports whether err is a validation error naming field.
-func hasField(err error, field string) bool {
-	var ve *workshops.ValidationError
-	return errors.As(err, &ve) && ve.Fields[field] != ""
 }
 
 // setErrors places each message beside its field. A wrong date is shown in a text input:

@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/web"
+	"github.com/escale-numerique/escale/workshops"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -60,6 +63,40 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if hsts := resp.Header.Get("Strict-Transport-Security"); hsts != "" {
 			t.Errorf("HSTS over plain HTTP = %q, want none", hsts)
+		}
+	})
+}
+
+// TestForwardedHeadersAreTrustedOnlyFromConfiguredProxies: behind a reverse proxy that
+// terminates HTTPS, HSTS is sent; the same headers from anyone else change nothing.
+func TestForwardedHeadersAreTrustedOnlyFromConfiguredProxies(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		for _, tt := range []struct {
+			name     string
+			proxies  []string
+			wantHSTS bool
+		}{
+			// app.Test's requests come from 0.0.0.0.
+			{"FromTheConfiguredProxy", []string{"0.0.0.0"}, true},
+			{"FromAnyoneElse", []string{"10.0.0.1"}, false},
+			{"WithNoProxyConfigured", nil, false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				app, err := web.New(web.Deps{Workshops: workshops.NewService(db), BaseURL: baseURL, TrustedProxies: tt.proxies})
+				if err != nil {
+					t.Fatal(err)
+				}
+				req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+				req.Header.Set("X-Forwarded-Proto", "https")
+				req.Header.Set("X-Forwarded-For", "203.0.113.7")
+				resp, err := app.Test(req, -1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := resp.Header.Get("Strict-Transport-Security") != ""; got != tt.wantHSTS {
+					t.Errorf("HSTS sent: %v, want %v", got, tt.wantHSTS)
+				}
+			})
 		}
 	})
 }

@@ -55,25 +55,11 @@ func (s *server) sessionPage(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return workshops.ErrNotFound
 	}
-	ctx := c.UserContext()
-	sess, err := s.ws.Session(ctx, id)
+	d, err := s.ws.SessionDetail(c.UserContext(), id, otherDatesShown)
 	if err != nil {
 		return err
 	}
-	voc, err := s.ws.Vocabulary(ctx)
-	if err != nil {
-		return err
-	}
-	var group []workshops.Session
-	if sess.GroupID != 0 && sess.Workshop.Parcours() {
-		if group, err = s.ws.GroupSessions(ctx, sess); err != nil {
-			return err
-		}
-	}
-	upcoming, err := s.ws.WorkshopSessions(ctx, sess.WorkshopID, otherDatesShown+len(group)+1)
-	if err != nil {
-		return err
-	}
+	sess, voc, group, upcoming := d.Session, d.Vocabulary, d.Parcours, d.Upcoming
 
 	w := sess.Workshop
 	v := sessionView{

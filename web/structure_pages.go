@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,24 +75,17 @@ type structureView struct {
 // structurePage is /structures/{slug}: the structure, how to reach it, and its upcoming
 // sessions, one page at a time.
 func (s *server) structurePage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	st, err := s.ws.Structure(ctx, c.Params("slug"))
-	if err != nil {
+	p, perr := parsePage(c)
+	d, err := s.ws.StructureDetail(c.UserContext(), c.Params("slug"), p)
+	switch {
+	case errors.Is(err, workshops.ErrNotFound):
 		return err
-	}
-	p, err := parsePage(c)
-	if err != nil {
+	case perr != nil:
+		return invalidQuery(perr)
+	case err != nil:
 		return invalidQuery(err)
 	}
-	voc, err := s.ws.Vocabulary(ctx)
-	if err != nil {
-		return err
-	}
-	f := workshops.Filter{Structures: []string{st.Slug}}
-	page, err := s.ws.ListSessions(ctx, f, p)
-	if err != nil {
-		return invalidQuery(err)
-	}
+	st, voc, page := d.Structure, d.Vocabulary, d.Sessions
 	feed := s.subscribeLinks(structureURL(st.Slug)+"/calendar.ics", workshops.Filter{})
 	v := structureView{
 		Layout:      s.layout(st.Name, "structures"),
@@ -103,7 +97,7 @@ func (s *server) structurePage(c *fiber.Ctx) error {
 		Contact:     newContact(st),
 		Pager:       newPager(structureURL(st.Slug), nil, page, p.Limit),
 		Subscribe:   newSubscribeView(feed),
-		CalendarURL: withQuery("/", filterValues(f)),
+		CalendarURL: withQuery("/", filterValues(workshops.Filter{Structures: []string{st.Slug}})),
 	}
 	v.Days = groupByDay(voc, v.Now, page.Sessions)
 	v.FeedURL = feed.HTTPS

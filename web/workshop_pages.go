@@ -36,19 +36,11 @@ type workshopView struct {
 // workshopPage is /workshops/{slug}: what the workshop teaches, to whom, and its upcoming
 // sessions.
 func (s *server) workshopPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	w, err := s.ws.Workshop(ctx, c.Params("slug"))
+	d, err := s.ws.WorkshopDetail(c.UserContext(), c.Params("slug"), workshopSessionsShown+1)
 	if err != nil {
 		return err
 	}
-	voc, err := s.ws.Vocabulary(ctx)
-	if err != nil {
-		return err
-	}
-	sessions, err := s.ws.WorkshopSessions(ctx, w.ID, workshopSessionsShown+1)
-	if err != nil {
-		return err
-	}
+	w, voc, sessions := d.Workshop, d.Vocabulary, d.Upcoming
 	v := workshopView{
 		Layout:     s.layout(w.Title, "calendar"),
 		Workshop:   w,

@@ -165,23 +165,13 @@ func (s *Service) attachRelations(ctx context.Context, sessions []Session) error
 
 // attachThemes fills the Themes of workshops with one query.
 func (s *Service) attachThemes(ctx context.Context, ws []Workshop) error {
-	if len(ws) == 0 {
-		return nil
-	}
 	ids := make([]int64, len(ws))
 	for i := range ws {
 		ids[i] = ws[i].ID
 	}
-	var links []WorkshopTheme
-	err := s.db.NewSelect().Model(&links).Relation("Theme").
-		Where("wt.workshop_id IN (?)", bun.In(ids)).
-		Order("theme.position").Scan(ctx)
+	byWorkshop, err := s.themesOf(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("load themes: %w", err)
-	}
-	byWorkshop := map[int64][]Theme{}
-	for _, l := range links {
-		byWorkshop[l.WorkshopID] = append(byWorkshop[l.WorkshopID], *l.Theme)
+		return err
 	}
 	for i := range ws {
 		ws[i].Themes = byWorkshop[ws[i].ID]

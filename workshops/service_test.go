@@ -648,3 +648,37 @@ func TestMovingASessionMovesItInTheTownFilter(t *testing.T) {
 		}
 	})
 }
+
+func TestCalendarReadModel(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		svc, _ := newService(t, db)
+		ctx := context.Background()
+		laxou := wt.Structure(t, svc, func(s *workshops.Structure) { s.Town, s.Postcode = "Laxou", "54520" })
+		wt.Structure(t, svc, nil)
+		w := wt.Workshop(t, svc, laxou, nil)
+		sess := wt.Session(t, svc, w, now.Add(24*time.Hour), nil)
+
+		cal, err := svc.Calendar(ctx, workshops.CalendarQuery{Filter: workshops.Filter{City: "laxou"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cal.Structures) != 2 || len(cal.TownStructures) != 1 || cal.TownStructures[0].ID != laxou.ID {
+			t.Errorf("choices: %d structures, town %v", len(cal.Structures), cal.TownStructures)
+		}
+		if got := ids(cal.Sessions.Sessions); !slices.Equal(got, []int64{sess.ID}) || cal.Vocabulary == nil {
+			t.Errorf("sessions %v", got)
+		}
+
+		// Every mistake at once, the caller's and the filter's, with the choices still there.
+		bad := &workshops.ValidationError{}
+		bad.Add("from", "Cette date n'existe pas.")
+		cal, err = svc.Calendar(ctx, workshops.CalendarQuery{Filter: workshops.Filter{Levels: []string{"expert"}}, Invalid: bad})
+		var ve *workshops.ValidationError
+		if !errors.As(err, &ve) || ve.Fields["from"] == "" || ve.Fields["level"] == "" {
+			t.Fatalf("err = %v, want messages on from and level", err)
+		}
+		if cal == nil || len(cal.Structures) != 2 || len(cal.Sessions.Sessions) != 0 {
+			t.Errorf("an invalid search still needs the form's choices and lists nothing: %+v", cal)
+		}
+	})
+}

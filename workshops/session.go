@@ -386,19 +386,9 @@ func (s *Service) loadThemes(ctx context.Context, sessions []Session) error {
 			ids = append(ids, sess.WorkshopID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var links []WorkshopTheme
-	err := s.db.NewSelect().Model(&links).Relation("Theme").
-		Where("wt.workshop_id IN (?)", bun.In(ids)).
-		Order("theme.position").Scan(ctx)
+	byWorkshop, err := s.themesOf(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("load themes: %w", err)
-	}
-	byWorkshop := map[int64][]Theme{}
-	for _, l := range links {
-		byWorkshop[l.WorkshopID] = append(byWorkshop[l.WorkshopID], *l.Theme)
+		return err
 	}
 	for i := range sessions {
 		if sessions[i].Workshop != nil {
@@ -406,4 +396,23 @@ func (s *Service) loadThemes(ctx context.Context, sessions []Session) error {
 		}
 	}
 	return nil
+}
+
+// themesOf returns the themes of workshops, in vocabulary order, with one query.
+func (s *Service) themesOf(ctx context.Context, workshopIDs []int64) (map[int64][]Theme, error) {
+	if len(workshopIDs) == 0 {
+		return nil, nil
+	}
+	var links []WorkshopTheme
+	err := s.db.NewSelect().Model(&links).Relation("Theme").
+		Where("wt.workshop_id IN (?)", bun.In(workshopIDs)).
+		Order("theme.position").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load themes: %w", err)
+	}
+	byWorkshop := make(map[int64][]Theme, len(workshopIDs))
+	for _, l := range links {
+		byWorkshop[l.WorkshopID] = append(byWorkshop[l.WorkshopID], *l.Theme)
+	}
+	return byWorkshop, nil
 }
