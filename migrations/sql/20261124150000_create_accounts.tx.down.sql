@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE outbox;
+DROP TABLE kv_store;
+DROP TABLE api_tokens;
+DROP TABLE recovery_codes;
+DROP TABLE one_time_links;
+DROP TABLE join_requests;
+DROP TABLE allowed_domains;
+DROP TABLE professionals;
+DROP TABLE memberships;
+DROP TABLE coordinators;
+DROP TABLE users;

@@ -1,0 +1,104 @@
+// Package notify owns outgoing messages: the outbox they are written to, in the same
+// transaction as the change that causes them, and the worker that delivers them (email
+// over SMTP, or the console in development) with retries and backoff.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Message kinds.
+const (
+	// KindEmail is a composed email, sent as it is.
+	KindEmail = "email"
+	// KindSessionChanged records that a session was moved or cancelled: the people
+	// enrolled and their orienting professionals must be told. Later issues compose those
+	// messages; until then the event waits in the outbox.
+	KindSessionChanged = "session-changed"
+)
+
+// Message statuses.
+const (
+	StatusPending = "pending"
+	StatusSent    = "sent"
+	StatusFailed  = "failed"
+	StatusDone    = "done"
+)
+
+// Message is one row of the outbox.
+type Message struct {
+	bun.BaseModel `bun:"table:outbox,alias:ob"`
+
+	ID   int64 `bun:",pk,autoincrement"`
+	Kind string
+	// IdempotencyKey identifies the message: a second Enqueue with the same key writes
+	// nothing, so that a retried action does not send twice.
+	IdempotencyKey string
+	// Recipient is an email address for KindEmail.
+	Recipient string
+	// FromName is the sender's display name (a structure), ReplyTo where replies go.
+	FromName string
+	ReplyTo  string
+	Subject  string
+	BodyText string
+	BodyHTML string
+	// Payload is JSON for event kinds.
+	Payload string
+	// StructureID and SessionID say whose messages these are (the structure sees them).
+	StructureID   int64 `bun:",nullzero"`
+	SessionID     int64 `bun:",nullzero"`
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	LockedUntil   *time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// Enqueue writes a message into the outbox inside the caller's transaction, due now. It
+// returns false, writing nothing, when a message with the same idempotency key exists.
+func Enqueue(ctx context.Context, db bun.IDB, m *Message, now time.Time) (bool, error) {
+	if m.Kind == "" || m.IdempotencyKey == "" {
+		return false, fmt.Errorf("notify: a message needs a kind and an idempotency key")
+	}
+	if m.Status == "" {
+		m.Status = StatusPending
+	}
+	now = now.UTC()
+	m.CreatedAt = now
+	if m.NextAttemptAt.IsZero() {
+		m.NextAttemptAt = now
+	}
+	res, err := db.NewInsert().Model(m).On("CONFLICT (idempotency_key) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", m.Kind, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", m.Kind, err)
+	}
+	return n == 1, nil
+}
+
+// Email is a composed email to enqueue.
+type Email struct {
+	To       string
+	Subject  string
+	Text     string
+	HTML     string
+	ReplyTo  string
+	FromName string
+}
+
+// EnqueueEmail writes an email into the outbox (see Enqueue).
+func EnqueueEmail(ctx context.Context, db bun.IDB, key string, e Email, structureID int64, now time.Time) (bool, error) {
+	return Enqueue(ctx, db, &Message{
+		Kind: KindEmail, IdempotencyKey: key, Recipient: e.To, FromName: e.FromName, ReplyTo: e.ReplyTo,
+		Subject: e.Subject, BodyText: e.Text, BodyHTML: e.HTML, StructureID: structureID,
+	}, now)
+}
