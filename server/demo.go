@@ -208,7 +208,7 @@ func (l *demoLoader) structure(ctx context.Context, ds *demoStructure) error {
 	switch {
 	case errors.Is(err, workshops.ErrNotFound):
 		st = &ds.structure
-		if err := l.svc.CreateStructure(ctx, st); err != nil {
+		if err := l.svc.CreateStructure(ctx, workshops.System, st); err != nil {
 			return fmt.Errorf("demo structure %s: %w", slug, err)
 		}
 		l.res.Structures++
@@ -232,7 +232,7 @@ func (l *demoLoader) structure(ctx context.Context, ds *demoStructure) error {
 		for i := range ds.places {
 			if p := &ds.places[i]; p.Name == name {
 				p.StructureID = st.ID
-				if err := l.svc.CreatePlace(ctx, p); err != nil {
+				if err := l.svc.CreatePlace(ctx, workshops.System, p); err != nil {
 					return 0, fmt.Errorf("demo place %s: %w", name, err)
 				}
 				places[name] = p.ID
@@ -260,7 +260,7 @@ func (l *demoLoader) workshop(ctx context.Context, st *workshops.Structure, dw *
 	case errors.Is(err, workshops.ErrNotFound):
 		w = &dw.workshop
 		w.StructureID = st.ID
-		if err := l.svc.CreateWorkshop(ctx, w); err != nil {
+		if err := l.svc.CreateWorkshop(ctx, workshops.System, w); err != nil {
 			return fmt.Errorf("demo workshop %s: %w", slug, err)
 		}
 		l.res.Workshops++
@@ -296,7 +296,7 @@ func (l *demoLoader) workshop(ctx context.Context, st *workshops.Structure, dw *
 		for _, s := range sessions {
 			s.PlaceID = pid
 		}
-		if err := l.svc.CreateSessions(ctx, w.ID, sessions); err != nil {
+		if err := l.svc.CreateSessions(ctx, workshops.System, w.ID, sessions); err != nil {
 			return fmt.Errorf("demo sessions of %s: %w", slug, err)
 		}
 		l.res.Sessions += len(sessions)
@@ -310,7 +310,7 @@ func (l *demoLoader) workshop(ctx context.Context, st *workshops.Structure, dw *
 }
 
 func (l *demoLoader) cancel(ctx context.Context, id int64, reason string) error {
-	if _, err := l.svc.CancelSession(ctx, id, reason); err != nil {
+	if _, err := l.svc.CancelSession(ctx, workshops.System, id, reason); err != nil {
 		return fmt.Errorf("demo cancellation of session %d: %w", id, err)
 	}
 	return nil

@@ -71,7 +71,7 @@ func benchTerritory(b *testing.B, d dialect.Name, structures, perStructure int) 
 			start := first.AddDate(0, 0, 7*j)
 			sessions[j] = &workshops.Session{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 10}
 		}
-		if err := svc.CreateSessions(context.Background(), w.ID, sessions); err != nil {
+		if err := svc.CreateSessions(context.Background(), workshops.System, w.ID, sessions); err != nil {
 			b.Fatal(err)
 		}
 	}

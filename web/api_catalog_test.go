@@ -114,7 +114,7 @@ func TestAPIWorkshopShowsItsUpcomingSessions(t *testing.T) {
 		wt.Session(t, e.svc, w, wt.Paris(t, 2026, 11, 17, 14, 0), nil) // over: not shown
 		soon := wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 8, 14, 0), nil)
 		first := wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 1, 14, 0), nil)
-		if _, err := e.svc.CancelSession(t.Context(), soon.ID, ""); err != nil {
+		if _, err := e.svc.CancelSession(t.Context(), workshops.System, soon.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		var got struct {

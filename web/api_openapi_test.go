@@ -182,7 +182,7 @@ func goldenTerritory(t *testing.T, e *env) {
 	})
 	annex := &workshops.Place{StructureID: media.ID, Name: "Salle du Haut-du-Lièvre", Address: "2 avenue Pinchard",
 		Postcode: "54100", Town: "Nancy", AccessInfo: "Bus 13, arrêt Cèdre bleu."}
-	if err := e.svc.CreatePlace(ctx, annex); err != nil {
+	if err := e.svc.CreatePlace(ctx, workshops.System, annex); err != nil {
 		t.Fatal(err)
 	}
 	smartphone := wt.Workshop(t, e.svc, media, func(w *workshops.Workshop) {
@@ -199,7 +199,7 @@ func goldenTerritory(t *testing.T, e *env) {
 	wt.Session(t, e.svc, smartphone, wt.Paris(t, 2026, 12, 1, 14, 0), nil)
 	wt.Session(t, e.svc, smartphone, wt.Paris(t, 2026, 12, 8, 14, 0), func(s *workshops.Session) { s.PlaceID = annex.ID })
 	cancelled := wt.Session(t, e.svc, retraite, wt.Paris(t, 2026, 12, 3, 9, 30), func(s *workshops.Session) { s.SeatsTaken = 2 })
-	if _, err := e.svc.CancelSession(ctx, cancelled.ID, "Animateur absent : séance reportée."); err != nil {
+	if _, err := e.svc.CancelSession(ctx, workshops.System, cancelled.ID, "Animateur absent : séance reportée."); err != nil {
 		t.Fatal(err)
 	}
 	wt.Session(t, e.svc, retraite, wt.Paris(t, 2027, 3, 28, 10, 0), func(s *workshops.Session) { s.Capacity, s.SeatsTaken = 6, 6 })

@@ -81,7 +81,7 @@ func calendar(t *testing.T, e *env) {
 	at(workshop(laxou, "Démarches en ligne : la CAF", "intermediaire", "avance", "demarches-en-ligne"), 3, 14, nil)
 	at(workshop(laxou, "Complet", "debutant", "avance", "communiquer"), 4, 14, func(s *workshops.Session) { s.Capacity, s.SeatsTaken = 4, 4 })
 	cancelled := at(workshop(vandoeuvre, "Annulé", "debutant", "avance", "communiquer"), 5, 14, nil)
-	if _, err := e.svc.CancelSession(ctx, cancelled.ID, "Animatrice malade."); err != nil {
+	if _, err := e.svc.CancelSession(ctx, workshops.System, cancelled.ID, "Animatrice malade."); err != nil {
 		t.Fatal(err)
 	}
 	wt.Session(t, e.svc, workshop(nancy, "En janvier", "autonome", "autonome", "securite-vie-privee"), wt.Paris(t, 2027, time.January, 15, 14, 0), nil)

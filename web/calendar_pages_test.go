@@ -50,7 +50,7 @@ func newCalendarFixture(t *testing.T, e *env) calendarFixture {
 		s.Capacity, s.SeatsTaken = 2, 2
 	})
 	f.gone = wt.Session(t, e.svc, f.games, wt.Paris(t, 2026, time.December, 1, 10, 0), nil)
-	if _, err := e.svc.CancelSession(t.Context(), f.gone.ID, "Animatrice malade"); err != nil {
+	if _, err := e.svc.CancelSession(t.Context(), workshops.System, f.gone.ID, "Animatrice malade"); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -57,7 +57,7 @@ func benchTerritory(b *testing.B, db *bun.DB, n int) *workshops.Service {
 				at := benchNow.Add(-50*24*time.Hour + time.Duration(k)*span + time.Duration(i*2+j)*time.Hour)
 				sessions[k] = &workshops.Session{StartsAt: at, EndsAt: at.Add(2 * time.Hour), Capacity: 10}
 			}
-			if err := svc.CreateSessions(context.Background(), ws.ID, sessions); err != nil {
+			if err := svc.CreateSessions(context.Background(), workshops.System, ws.ID, sessions); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -153,7 +153,7 @@ func newFeedWorld(t *testing.T, e *env) *feedWorld {
 		StructureID: w.jules.ID, Name: "Salle Pablo-Picasso", Address: "5 avenue Jean-Jaurès",
 		Postcode: "54500", Town: "Vandœuvre-lès-Nancy", Latitude: floatPtr(48.6602), Longitude: floatPtr(6.1789),
 	}
-	if err := svc.CreatePlace(ctx, w.annex); err != nil {
+	if err := svc.CreatePlace(ctx, workshops.System, w.annex); err != nil {
 		t.Fatal(err)
 	}
 	w.smartphone = wt.Workshop(t, svc, w.clairiere, func(ws *workshops.Workshop) {
@@ -204,7 +204,7 @@ func newFeedWorld(t *testing.T, e *env) *feedWorld {
 	add(sessPast, w.smartphone, at(2026, 11, 10, 14, 0), at(2026, 11, 10, 16, 0), nil)
 	add(sessPastCanceled, w.smartphone, at(2026, 11, 3, 14, 0), at(2026, 11, 3, 16, 0), nil)
 	for _, name := range []string{sessCancelled, sessPastCanceled} {
-		if _, err := svc.CancelSession(ctx, w.sessions[name].ID, "Animatrice absente ; séance reportée."); err != nil {
+		if _, err := svc.CancelSession(ctx, workshops.System, w.sessions[name].ID, "Animatrice absente ; séance reportée."); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -458,7 +458,7 @@ func TestFeedChangesReachSubscribers(t *testing.T) {
 			check  func(ev goical.Event)
 		}{
 			{"moved", func() error {
-				_, err := e.svc.UpdateSession(ctx, sess.ID, workshops.SessionChange{StartsAt: ptrTime(sess.StartsAt.Add(time.Hour)), EndsAt: ptrTime(sess.EndsAt.Add(time.Hour))})
+				_, err := e.svc.UpdateSession(ctx, workshops.System, sess.ID, workshops.SessionChange{StartsAt: ptrTime(sess.StartsAt.Add(time.Hour)), EndsAt: ptrTime(sess.EndsAt.Add(time.Hour))})
 				return err
 			}, func(ev goical.Event) {
 				if start, _ := ev.DateTimeStart(nil); !start.Equal(sess.StartsAt.Add(time.Hour)) {
@@ -466,7 +466,7 @@ func TestFeedChangesReachSubscribers(t *testing.T) {
 				}
 			}},
 			{"cancelled", func() error {
-				_, err := e.svc.CancelSession(ctx, sess.ID, "Salle indisponible.")
+				_, err := e.svc.CancelSession(ctx, workshops.System, sess.ID, "Salle indisponible.")
 				return err
 			}, func(ev goical.Event) {
 				if s := icsText(t, ev, goical.PropStatus); s != "CANCELLED" {
@@ -560,7 +560,7 @@ func TestFeedStaysUnderOneMegabyte(t *testing.T) {
 		for at := first; at.Before(now.AddDate(0, 11, 0)); at = at.Add(6 * time.Hour) {
 			sessions = append(sessions, &workshops.Session{StartsAt: at, EndsAt: at.Add(time.Hour), Capacity: 10})
 		}
-		if err := e.svc.CreateSessions(context.Background(), ws.ID, sessions); err != nil {
+		if err := e.svc.CreateSessions(context.Background(), workshops.System, ws.ID, sessions); err != nil {
 			t.Fatal(err)
 		}
 		resp, body := e.get("/calendar.ics")
@@ -608,7 +608,7 @@ func wtWorkshopWithLongTexts(t *testing.T, e *env) *workshops.Workshop {
 		Name: strings.Repeat("Maison des solidarités ", 6), Kind: "autre", Address: strings.Repeat("Résidence des Tilleuls ", 10),
 		Postcode: "54000", Town: "Nancy", Email: "contact@solidarites.example.fr", Phone: "03 83 00 00 00",
 	}
-	if err := e.svc.CreateStructure(context.Background(), st); err != nil {
+	if err := e.svc.CreateStructure(context.Background(), workshops.System, st); err != nil {
 		t.Fatal(err)
 	}
 	ws := &workshops.Workshop{
@@ -617,7 +617,7 @@ func wtWorkshopWithLongTexts(t *testing.T, e *env) *workshops.Workshop {
 		ThemeSlugs:      []string{"ludique", "parcours-de-vie", "prise-en-main", "communiquer"},
 		DefaultCapacity: 10, DefaultDurationMinutes: 60, WhatToBring: strings.Repeat("Un câble, ", 40),
 	}
-	if err := e.svc.CreateWorkshop(context.Background(), ws); err != nil {
+	if err := e.svc.CreateWorkshop(context.Background(), workshops.System, ws); err != nil {
 		t.Fatal(err)
 	}
 	return ws
@@ -688,7 +688,7 @@ func TestFeedCacheAcrossInstances(t *testing.T) {
 	}
 	a.clock.Add(time.Hour)
 	b.clock.Add(time.Hour)
-	if _, err := a.svc.CancelSession(context.Background(), sess.ID, "Salle indisponible."); err != nil {
+	if _, err := a.svc.CancelSession(context.Background(), workshops.System, sess.ID, "Salle indisponible."); err != nil {
 		t.Fatal(err)
 	}
 	var after string
@@ -784,7 +784,7 @@ func TestFeedCacheUnderConcurrentRequestsAndWrites(t *testing.T) {
 		var cancelled []int64
 		for _, name := range []string{sessNormal, sessAnnex, sessEscaped} { // upcoming: they stay, cancelled
 			e.clock.Add(time.Minute)
-			if _, err := e.svc.CancelSession(ctx, w.sessions[name].ID, "Fermeture."); err != nil {
+			if _, err := e.svc.CancelSession(ctx, workshops.System, w.sessions[name].ID, "Fermeture."); err != nil {
 				t.Fatal(err)
 			}
 			cancelled = append(cancelled, w.sessions[name].ID)

@@ -117,7 +117,7 @@ func TestSessionPageStates(t *testing.T) {
 		e := newEnv(t, db)
 		w := wt.Workshop(t, e.svc, nil, nil)
 		cancelled := wt.Session(t, e.svc, w, wt.Paris(t, 2026, time.December, 2, 10, 0), nil)
-		if _, err := e.svc.CancelSession(t.Context(), cancelled.ID, "Salle en travaux"); err != nil {
+		if _, err := e.svc.CancelSession(t.Context(), workshops.System, cancelled.ID, "Salle en travaux"); err != nil {
 			t.Fatal(err)
 		}
 		past := wt.Session(t, e.svc, w, wt.Paris(t, 2026, time.November, 20, 10, 0), nil)
@@ -180,7 +180,7 @@ func TestSessionPageOfAParcoursListsAllItsSessions(t *testing.T) {
 			start := wt.Paris(t, 2026, time.December, 1+7*i, 14, 0)
 			sessions = append(sessions, &workshops.Session{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 8})
 		}
-		if err := e.svc.CreateSessions(t.Context(), w.ID, sessions); err != nil {
+		if err := e.svc.CreateSessions(t.Context(), workshops.System, w.ID, sessions); err != nil {
 			t.Fatal(err)
 		}
 		// Another cohort of the same parcours, later: an "other date", not part of this one.

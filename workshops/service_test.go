@@ -150,7 +150,7 @@ func TestListSessionsFilters(t *testing.T) {
 			s.Kind = "ccas"
 		})
 		annex := &workshops.Place{StructureID: nancy.ID, Name: "Salle des fêtes", Address: "1 place de la Mairie", Postcode: "54220", Town: "Malzéville"}
-		if err := svc.CreatePlace(ctx, annex); err != nil {
+		if err := svc.CreatePlace(ctx, workshops.System, annex); err != nil {
 			t.Fatal(err)
 		}
 
@@ -177,7 +177,7 @@ func TestListSessionsFilters(t *testing.T) {
 		sFull := wt.Session(t, svc, games, day(4, 14), func(s *workshops.Session) { s.Capacity = 2; s.SeatsTaken = 2 })
 		sSec := wt.Session(t, svc, security, day(10, 9), nil)
 		sCancelled := wt.Session(t, svc, security, day(11, 9), nil)
-		if _, err := svc.CancelSession(ctx, sCancelled.ID, "Animatrice malade"); err != nil {
+		if _, err := svc.CancelSession(ctx, workshops.System, sCancelled.ID, "Animatrice malade"); err != nil {
 			t.Fatal(err)
 		}
 		// Over before "now": never listed without a From date.
@@ -335,7 +335,7 @@ func TestFeedSessionsWindow(t *testing.T) {
 		lastMonth := wt.Session(t, svc, w, at(360), nil)
 		tooFar := wt.Session(t, svc, w, at(370), nil)
 		for _, s := range []*workshops.Session{pastCancelled, futureCancelled} {
-			if _, err := svc.CancelSession(ctx, s.ID, "Fermeture exceptionnelle"); err != nil {
+			if _, err := svc.CancelSession(ctx, workshops.System, s.ID, "Fermeture exceptionnelle"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -362,14 +362,14 @@ func TestUpdateAndCancelSessionBumpSequence(t *testing.T) {
 
 		clock.Add(time.Hour)
 		capacity := 12
-		got, err := svc.UpdateSession(ctx, s.ID, workshops.SessionChange{Capacity: &capacity})
+		got, err := svc.UpdateSession(ctx, workshops.System, s.ID, workshops.SessionChange{Capacity: &capacity})
 		if err != nil || got.Sequence != 0 || got.Capacity != 12 {
 			t.Fatalf("capacity change: sequence %d capacity %d, %v; want 0 and 12", got.Sequence, got.Capacity, err)
 		}
 
 		clock.Add(time.Hour)
 		later, laterEnd := start.Add(24*time.Hour), start.Add(26*time.Hour)
-		got, err = svc.UpdateSession(ctx, s.ID, workshops.SessionChange{StartsAt: &later, EndsAt: &laterEnd})
+		got, err = svc.UpdateSession(ctx, workshops.System, s.ID, workshops.SessionChange{StartsAt: &later, EndsAt: &laterEnd})
 		if err != nil || got.Sequence != 1 {
 			t.Fatalf("move: sequence %d, %v; want 1", got.Sequence, err)
 		}
@@ -378,20 +378,20 @@ func TestUpdateAndCancelSessionBumpSequence(t *testing.T) {
 		}
 
 		bad := start.Add(-time.Hour)
-		if _, err := svc.UpdateSession(ctx, s.ID, workshops.SessionChange{EndsAt: &bad}); !isValidation(err, "ends_at") {
+		if _, err := svc.UpdateSession(ctx, workshops.System, s.ID, workshops.SessionChange{EndsAt: &bad}); !isValidation(err, "ends_at") {
 			t.Errorf("end before start: %v, want a validation error on ends_at", err)
 		}
 
 		clock.Add(time.Hour)
-		got, err = svc.CancelSession(ctx, s.ID, "Salle indisponible")
+		got, err = svc.CancelSession(ctx, workshops.System, s.ID, "Salle indisponible")
 		if err != nil || got.Sequence != 2 || !got.Cancelled() || got.CancelReason != "Salle indisponible" {
 			t.Fatalf("cancel: %+v, %v", got, err)
 		}
-		got, err = svc.CancelSession(ctx, s.ID, "encore")
+		got, err = svc.CancelSession(ctx, workshops.System, s.ID, "encore")
 		if err != nil || got.Sequence != 2 {
 			t.Errorf("cancelling twice: sequence %d, %v; want unchanged 2", got.Sequence, err)
 		}
-		if _, err := svc.UpdateSession(ctx, s.ID, workshops.SessionChange{Capacity: &capacity}); !errors.Is(err, workshops.ErrConflict) {
+		if _, err := svc.UpdateSession(ctx, workshops.System, s.ID, workshops.SessionChange{Capacity: &capacity}); !errors.Is(err, workshops.ErrConflict) {
 			t.Errorf("changing a cancelled session: %v, want ErrConflict", err)
 		}
 		read, err := svc.Session(ctx, s.ID)
@@ -428,7 +428,7 @@ func TestValidation(t *testing.T) {
 			t.Run("Structure"+tt.name, func(t *testing.T) {
 				s := &workshops.Structure{Name: "Asso", Address: "1 rue A", Postcode: "54000", Town: "Nancy"}
 				tt.edit(s)
-				if err := svc.CreateStructure(ctx, s); !isValidation(err, tt.field) {
+				if err := svc.CreateStructure(ctx, workshops.System, s); !isValidation(err, tt.field) {
 					t.Errorf("err = %v, want a message on %q", err, tt.field)
 				}
 			})
@@ -456,7 +456,7 @@ func TestValidation(t *testing.T) {
 			t.Run("Workshop"+tt.name, func(t *testing.T) {
 				w := valid()
 				tt.edit(w)
-				if err := svc.CreateWorkshop(ctx, w); !isValidation(err, tt.field) {
+				if err := svc.CreateWorkshop(ctx, workshops.System, w); !isValidation(err, tt.field) {
 					t.Errorf("err = %v, want a message on %q", err, tt.field)
 				}
 			})
@@ -464,7 +464,7 @@ func TestValidation(t *testing.T) {
 		t.Run("WorkshopScriptIsKeptAsText", func(t *testing.T) {
 			w := valid()
 			w.Title = `<script>alert("x")</script>`
-			if err := svc.CreateWorkshop(ctx, w); err != nil {
+			if err := svc.CreateWorkshop(ctx, workshops.System, w); err != nil {
 				t.Fatal(err)
 			}
 			if w.Title != `<script>alert("x")</script>` {
@@ -488,7 +488,7 @@ func TestValidation(t *testing.T) {
 		for _, tt := range sessionCases {
 			t.Run("Session"+tt.name, func(t *testing.T) {
 				s := tt.s
-				if err := svc.CreateSessions(ctx, w.ID, []*workshops.Session{&s}); !isValidation(err, tt.field) {
+				if err := svc.CreateSessions(ctx, workshops.System, w.ID, []*workshops.Session{&s}); !isValidation(err, tt.field) {
 					t.Errorf("err = %v, want a message on %q", err, tt.field)
 				}
 			})
@@ -496,11 +496,11 @@ func TestValidation(t *testing.T) {
 		t.Run("PlaceOfAnotherStructure", func(t *testing.T) {
 			other := wt.Structure(t, svc, nil)
 			p := &workshops.Place{StructureID: other.ID, Name: "Ailleurs", Address: "2 rue B", Postcode: "54000", Town: "Nancy"}
-			if err := svc.CreatePlace(ctx, p); err != nil {
+			if err := svc.CreatePlace(ctx, workshops.System, p); err != nil {
 				t.Fatal(err)
 			}
 			s := &workshops.Session{StartsAt: start, EndsAt: start.Add(time.Hour), Capacity: 8, PlaceID: p.ID}
-			if err := svc.CreateSessions(ctx, w.ID, []*workshops.Session{s}); !isValidation(err, "place") {
+			if err := svc.CreateSessions(ctx, workshops.System, w.ID, []*workshops.Session{s}); !isValidation(err, "place") {
 				t.Errorf("err = %v, want a message on place", err)
 			}
 		})
@@ -518,7 +518,7 @@ func TestSeriesAndParcoursFormGroups(t *testing.T) {
 			st := start.AddDate(0, 0, 7*i)
 			sessions = append(sessions, &workshops.Session{StartsAt: st, EndsAt: st.Add(2 * time.Hour), Capacity: 10})
 		}
-		if err := svc.CreateSessions(ctx, w.ID, sessions); err != nil {
+		if err := svc.CreateSessions(ctx, workshops.System, w.ID, sessions); err != nil {
 			t.Fatal(err)
 		}
 		if sessions[0].GroupID == 0 || sessions[3].GroupID != sessions[0].GroupID {
@@ -625,7 +625,7 @@ func TestMovingASessionMovesItInTheTownFilter(t *testing.T) {
 		ctx := context.Background()
 		st := wt.Structure(t, svc, nil) // Nancy, 54000
 		annex := &workshops.Place{StructureID: st.ID, Name: "Salle des fêtes", Address: "1 place de la Mairie", Postcode: "57000", Town: "Metz"}
-		if err := svc.CreatePlace(ctx, annex); err != nil {
+		if err := svc.CreatePlace(ctx, workshops.System, annex); err != nil {
 			t.Fatal(err)
 		}
 		w := wt.Workshop(t, svc, st, nil)
@@ -640,7 +640,7 @@ func TestMovingASessionMovesItInTheTownFilter(t *testing.T) {
 		if !in("Nancy") || !in("54000") || !in("54") || in("Metz") || in("57") {
 			t.Fatalf("at the structure: Nancy %v 54000 %v 54 %v Metz %v 57 %v", in("Nancy"), in("54000"), in("54"), in("Metz"), in("57"))
 		}
-		if _, err := svc.UpdateSession(ctx, s.ID, workshops.SessionChange{PlaceID: &annex.ID}); err != nil {
+		if _, err := svc.UpdateSession(ctx, workshops.System, s.ID, workshops.SessionChange{PlaceID: &annex.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if in("Nancy") || in("54") || !in("metz") || !in("57000") || !in("57") {

@@ -160,7 +160,8 @@ type SessionGroup struct {
 // CreateSessions validates and stores sessions of one workshop in one transaction. With
 // more than one session they form a group: a parcours when the workshop is one, a series
 // otherwise. Sessions take the workshop's structure; a PlaceID must be one of its places.
-func (s *Service) CreateSessions(ctx context.Context, workshopID int64, sessions []*Session) error {
+// Returns a *ValidationError, ErrNotFound (unknown workshop) or ErrForbidden.
+func (s *Service) CreateSessions(ctx context.Context, actor Actor, workshopID int64, sessions []*Session) error {
 	if len(sessions) == 0 {
 		return nil
 	}
@@ -179,6 +180,10 @@ func (s *Service) CreateSessions(ctx context.Context, workshopID int64, sessions
 		w := new(Workshop)
 		if err := tx.NewSelect().Model(w).Where("w.id = ?", workshopID).Scan(ctx); err != nil {
 			return notFound(err, "get workshop")
+		}
+		st, err := structureFor(ctx, tx, actor, w.StructureID)
+		if err != nil {
+			return err
 		}
 		now := s.now().UTC()
 		var groupID int64
@@ -203,6 +208,12 @@ func (s *Service) CreateSessions(ctx context.Context, workshopID int64, sessions
 		}
 		if _, err := tx.NewInsert().Model(&sessions).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert sessions: %w", err)
+		}
+		for _, sess := range sessions {
+			if err := s.record(ctx, tx, actor, st, "created", "session", sess.ID,
+				w.Title+", "+sess.StartsAt.In(Paris).Format("02/01/2006 15:04")); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -253,14 +264,20 @@ type SessionChange struct {
 }
 
 // UpdateSession applies a change to a session. A change of time or place increments its
-// SEQUENCE, so subscribed calendars pick it up. Returns ErrNotFound, a *ValidationError,
-// or ErrConflict when the session is cancelled.
-func (s *Service) UpdateSession(ctx context.Context, id int64, ch SessionChange) (*Session, error) {
+// SEQUENCE, so subscribed calendars pick it up, and records in the outbox that the people
+// enrolled must be told. Returns ErrNotFound, ErrForbidden, a *ValidationError, or
+// ErrConflict when the session is cancelled.
+func (s *Service) UpdateSession(ctx context.Context, actor Actor, id int64, ch SessionChange) (*Session, error) {
 	sess := new(Session)
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewSelect().Model(sess).Where("s.id = ?", id).Scan(ctx); err != nil {
 			return notFound(err, "get session")
 		}
+		st, err := structureFor(ctx, tx, actor, sess.StructureID)
+		if err != nil {
+			return err
+		}
+		before := *sess
 		if sess.Cancelled() {
 			return fmt.Errorf("%w: la séance est annulée", ErrConflict)
 		}
@@ -290,14 +307,19 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, ch SessionChange)
 			}
 		}
 		sess.UpdatedAt = s.now().UTC()
-		_, err := tx.NewUpdate().Model(sess).
+		_, err = tx.NewUpdate().Model(sess).
 			Column("starts_at", "ends_at", "place_id", "capacity", "animator", "sequence",
 				"town_key", "postcode", "departement", "updated_at").
 			WherePK().Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
 		}
-		return nil
+		if moved {
+			if err := s.sessionChanged(ctx, tx, sess, &before, ChangeMoved); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, actor, st, changeAction(moved), "session", sess.ID, sessionChangeSummary(&before, sess))
 	})
 	if err != nil {
 		return nil, err
@@ -306,28 +328,37 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, ch SessionChange)
 }
 
 // CancelSession cancels a session with a reason shown to the public. The session stays in
-// the calendar and its feeds, marked cancelled, with a higher SEQUENCE. Cancelling a
-// cancelled session changes nothing. Returns ErrNotFound or a *ValidationError.
-func (s *Service) CancelSession(ctx context.Context, id int64, reason string) (*Session, error) {
+// the calendar and its feeds, marked cancelled, with a higher SEQUENCE, and the outbox
+// records that the people enrolled must be told. Cancelling a cancelled session changes
+// nothing. Returns ErrNotFound, ErrForbidden or a *ValidationError.
+func (s *Service) CancelSession(ctx context.Context, actor Actor, id int64, reason string) (*Session, error) {
 	sess := new(Session)
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewSelect().Model(sess).Where("s.id = ?", id).Scan(ctx); err != nil {
 			return notFound(err, "get session")
 		}
+		st, err := structureFor(ctx, tx, actor, sess.StructureID)
+		if err != nil {
+			return err
+		}
 		if sess.Cancelled() {
 			return nil
 		}
+		before := *sess
 		sess.Status, sess.CancelReason = SessionCancelled, reason
 		if err := sess.Validate(); err != nil {
 			return err
 		}
 		sess.Sequence++
 		sess.UpdatedAt = s.now().UTC()
-		_, err := tx.NewUpdate().Model(sess).Column("status", "cancel_reason", "sequence", "updated_at").WherePK().Exec(ctx)
+		_, err = tx.NewUpdate().Model(sess).Column("status", "cancel_reason", "sequence", "updated_at").WherePK().Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("cancel session: %w", err)
 		}
-		return nil
+		if err := s.sessionChanged(ctx, tx, sess, &before, ChangeCancelled); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, actor, st, "cancelled", "session", sess.ID, "Motif : "+sess.CancelReason)
 	})
 	if err != nil {
 		return nil, err

@@ -249,8 +249,10 @@ func checkCoordinates(v *ValidationError, lat, lon *float64) {
 }
 
 // CreateStructure validates and stores a new structure in the default territory (or
-// st.TerritoryID), giving it a unique slug from its name when it has none.
-func (s *Service) CreateStructure(ctx context.Context, st *Structure) error {
+// st.TerritoryID), giving it a unique slug from its name when it has none. The territory's
+// coordinators (and the system) create active structures; anyone else may only ask to
+// join, with a pending structure. Returns a *ValidationError or ErrForbidden.
+func (s *Service) CreateStructure(ctx context.Context, actor Actor, st *Structure) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
@@ -259,6 +261,9 @@ func (s *Service) CreateStructure(ctx context.Context, st *Structure) error {
 			if err := tx.NewSelect().Model((*Territory)(nil)).Column("id").Order("id").Limit(1).Scan(ctx, &st.TerritoryID); err != nil {
 				return fmt.Errorf("default territory: %w", err)
 			}
+		}
+		if !actor.Coordinates(st.TerritoryID) && st.Status != StructurePending {
+			return ErrForbidden
 		}
 		slug, err := uniqueSlug(ctx, tx, "structures", st.Slug, st.Name)
 		if err != nil {
@@ -270,22 +275,27 @@ func (s *Service) CreateStructure(ctx context.Context, st *Structure) error {
 		if _, err := tx.NewInsert().Model(st).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert structure: %w", err)
 		}
-		return nil
+		return s.record(ctx, tx, actor, st, "created", "structure", st.ID, st.Name)
 	})
 }
 
-// CreatePlace validates and stores another place of a structure.
-func (s *Service) CreatePlace(ctx context.Context, p *Place) error {
+// CreatePlace validates and stores another place of a structure. Returns a
+// *ValidationError, ErrNotFound or ErrForbidden.
+func (s *Service) CreatePlace(ctx context.Context, actor Actor, p *Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		st, err := structureFor(ctx, tx, actor, p.StructureID)
+		if err != nil {
+			return err
+		}
 		now := s.now().UTC()
 		p.CreatedAt, p.UpdatedAt = now, now
 		if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert place: %w", err)
 		}
-		return nil
+		return s.record(ctx, tx, actor, st, "created", "place", p.ID, p.Name)
 	})
 }
 
@@ -386,4 +396,29 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// CreateTerritory creates a territory (an instance may host several). Only the system may:
+// it is an operator's command. Returns a *ValidationError or ErrForbidden.
+func (s *Service) CreateTerritory(ctx context.Context, actor Actor, t *Territory) error {
+	if !actor.System {
+		return ErrForbidden
+	}
+	t.Name = cleanLine(t.Name)
+	v := &ValidationError{}
+	checkRequired(v, "name", t.Name, maxName, "Indiquez le nom du territoire.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		slug, err := uniqueSlug(ctx, tx, "territories", t.Slug, t.Name)
+		if err != nil {
+			return err
+		}
+		t.Slug, t.CreatedAt = slug, s.now().UTC()
+		if _, err := tx.NewInsert().Model(t).Returning("id").Exec(ctx); err != nil {
+			return fmt.Errorf("insert territory: %w", err)
+		}
+		return nil
+	})
 }

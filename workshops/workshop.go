@@ -174,8 +174,9 @@ func (w *Workshop) Validate(voc *Vocabulary) error {
 }
 
 // CreateWorkshop validates and stores a workshop with its themes (w.ThemeSlugs), giving
-// it a unique slug from its title when it has none.
-func (s *Service) CreateWorkshop(ctx context.Context, w *Workshop) error {
+// it a unique slug from its title when it has none. Returns a *ValidationError,
+// ErrNotFound (unknown structure) or ErrForbidden.
+func (s *Service) CreateWorkshop(ctx context.Context, actor Actor, w *Workshop) error {
 	voc, err := s.Vocabulary(ctx)
 	if err != nil {
 		return err
@@ -184,6 +185,10 @@ func (s *Service) CreateWorkshop(ctx context.Context, w *Workshop) error {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		st, err := structureFor(ctx, tx, actor, w.StructureID)
+		if err != nil {
+			return err
+		}
 		slug, err := uniqueSlug(ctx, tx, "workshops", w.Slug, w.Title)
 		if err != nil {
 			return err
@@ -204,7 +209,7 @@ func (s *Service) CreateWorkshop(ctx context.Context, w *Workshop) error {
 		if _, err := tx.NewInsert().Model(&links).Exec(ctx); err != nil {
 			return fmt.Errorf("insert workshop themes: %w", err)
 		}
-		return nil
+		return s.record(ctx, tx, actor, st, "created", "workshop", w.ID, w.Title)
 	})
 }
 

@@ -36,7 +36,7 @@ func Structure(t testing.TB, svc *workshops.Service, edit func(*workshops.Struct
 	if edit != nil {
 		edit(st)
 	}
-	if err := svc.CreateStructure(context.Background(), st); err != nil {
+	if err := svc.CreateStructure(context.Background(), workshops.System, st); err != nil {
 		t.Fatalf("create structure: %v", err)
 	}
 	return st
@@ -66,7 +66,7 @@ func Workshop(t testing.TB, svc *workshops.Service, st *workshops.Structure, edi
 	if edit != nil {
 		edit(w)
 	}
-	if err := svc.CreateWorkshop(context.Background(), w); err != nil {
+	if err := svc.CreateWorkshop(context.Background(), workshops.System, w); err != nil {
 		t.Fatalf("create workshop: %v", err)
 	}
 	w.Structure = st
@@ -85,7 +85,7 @@ func Session(t testing.TB, svc *workshops.Service, w *workshops.Workshop, start 
 	if edit != nil {
 		edit(s)
 	}
-	if err := svc.CreateSessions(context.Background(), w.ID, []*workshops.Session{s}); err != nil {
+	if err := svc.CreateSessions(context.Background(), workshops.System, w.ID, []*workshops.Session{s}); err != nil {
 		t.Fatalf("create session: %v", err)
 	}
 	return s

@@ -70,7 +70,7 @@ func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) [
 			Latitude: ptr(48.6 + r.Float64()/5), Longitude: ptr(6.1 + r.Float64()/5),
 			Phone: "03 83 00 00 00", Email: fmt.Sprintf("contact%d@structure.example.fr", i+1),
 		}
-		if err := svc.CreateStructure(ctx, st); err != nil {
+		if err := svc.CreateStructure(ctx, workshops.System, st); err != nil {
 			tb.Fatalf("structure %d: %v", i, err)
 		}
 		structures = append(structures, st)
@@ -94,7 +94,7 @@ func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) [
 			DefaultCapacity: 10, DefaultDurationMinutes: 120,
 			DevicesLent: workshops.List{"tablette"}, WhatToBring: "Vos identifiants si vous les avez.",
 		}
-		if err := svc.CreateWorkshop(ctx, w); err != nil {
+		if err := svc.CreateWorkshop(ctx, workshops.System, w); err != nil {
 			tb.Fatalf("workshop %d: %v", i, err)
 		}
 		ws = append(ws, w)
@@ -118,7 +118,7 @@ func BuildTerritory(tb testing.TB, svc *workshops.Service, spec TerritorySpec) [
 			batch = append(batch, &workshops.Session{StartsAt: start, EndsAt: start.Add(2 * time.Hour),
 				Capacity: capacity, SeatsTaken: r.IntN(capacity + 1), Animator: "Camille"})
 		}
-		if err := svc.CreateSessions(ctx, w.ID, batch); err != nil {
+		if err := svc.CreateSessions(ctx, workshops.System, w.ID, batch); err != nil {
 			tb.Fatalf("sessions: %v", err)
 		}
 		remaining -= len(batch)
