@@ -173,36 +173,5 @@ func seatsTaken(p seatPattern, capacity, i, salt int, past bool) int {
 // isPublicHoliday reports whether a day is a public holiday in France, when structures
 // are closed (Meurthe-et-Moselle has none of the Alsace-Moselle extra days).
 func isPublicHoliday(d workshops.Date) bool {
-	fixed := []workshops.Date{
-		{Month: time.January, Day: 1}, {Month: time.May, Day: 1}, {Month: time.May, Day: 8},
-		{Month: time.July, Day: 14}, {Month: time.August, Day: 15}, {Month: time.November, Day: 1},
-		{Month: time.November, Day: 11}, {Month: time.December, Day: 25},
-	}
-	for _, f := range fixed {
-		if d.Month == f.Month && d.Day == f.Day {
-			return true
-		}
-	}
-	easter := easterSunday(d.Year)
-	for _, after := range []int{1, 39, 50} { // Easter Monday, Ascension, Whit Monday
-		if d == easter.AddDays(after) {
-			return true
-		}
-	}
-	return false
-}
-
-// easterSunday returns the date of Easter in the Gregorian calendar (the anonymous
-// algorithm published by Meeus).
-func easterSunday(year int) workshops.Date {
-	a, b, c := year%19, year/100, year%100
-	d, e := b/4, b%4
-	f := (b + 8) / 25
-	g := (b - f + 1) / 3
-	h := (19*a + b - d - g + 15) % 30
-	i, k := c/4, c%4
-	l := (32 + 2*e + 2*i - h - k) % 7
-	m := (a + 11*h + 22*l) / 451
-	n := h + l - 7*m + 114
-	return workshops.Date{Year: year, Month: time.Month(n / 31), Day: n%31 + 1}
+	return len(workshops.PublicHolidays(d, d)) > 0
 }

@@ -165,3 +165,8 @@ func TestChangesLeaveATrace(t *testing.T) {
 		}
 	})
 }
+
+func isValidationAny(err error) bool {
+	var ve *workshops.ValidationError
+	return errors.As(err, &ve) && len(ve.Fields) > 0
+}

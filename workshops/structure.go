@@ -53,10 +53,12 @@ type Structure struct {
 	UpdatedAt     time.Time
 }
 
-// Structure statuses: only active structures are public.
+// Structure statuses: only active structures are public; pending ones asked to join and
+// wait for a coordinator, who may refuse them.
 const (
 	StructureActive  = "active"
 	StructurePending = "pending"
+	StructureRefused = "refused"
 )
 
 // Place is another address where a structure runs sessions.
