@@ -18,6 +18,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/web"
 	"github.com/escale-numerique/escale/workshops"
@@ -187,8 +188,10 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	if baseURL == "" {
 		baseURL = "http://localhost:" + strconv.Itoa(port)
 	}
+	acc := accounts.NewService(db, svc, baseURL)
 	app, err := web.New(web.Deps{
 		Workshops:      svc,
+		Accounts:       acc,
 		BaseURL:        baseURL,
 		Ready:          func(ctx context.Context) error { return migrations.Check(ctx, db) },
 		Logger:         logger,
@@ -204,6 +207,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	go svc.WatchChanges(watchCtx, time.Second, func(err error) {
 		logger.Warn("calendar change watcher", "error", err)
 	})
+	go sweepExpired(watchCtx, acc, logger)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -226,4 +230,22 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	<-served
 	logger.Info("stopped")
 	return nil
+}
+
+// sweepExpired deletes expired web sessions and rate-limit counters every hour.
+func sweepExpired(ctx context.Context, acc *accounts.Service, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := acc.Sweep(ctx); err != nil {
+				logger.Warn("sweep expired sessions", "error", err)
+			} else if n > 0 {
+				logger.Info("expired sessions swept", "count", n)
+			}
+		}
+	}
 }

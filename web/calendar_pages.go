@@ -90,7 +90,7 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	}
 	voc, structures := cal.Vocabulary, cal.Structures
 
-	v := calendarView{Layout: s.layout("Calendrier des ateliers numériques", "calendar")}
+	v := calendarView{Layout: s.layout(c, "Calendrier des ateliers numériques", "calendar")}
 	v.Description = "Les ateliers numériques du territoire : trouver une séance par niveau, thème, lieu et date, et s'y abonner dans son agenda."
 	v.Filtered = !f.IsZero()
 	// The structure menu lists a town's structures when the search names a town: a

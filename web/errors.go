@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -57,6 +58,8 @@ func statusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, workshops.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, workshops.ErrForbidden), errors.Is(err, accounts.ErrDisabled):
+		return http.StatusForbidden
 	case errors.As(err, &fe):
 		return fe.Code
 	}
@@ -68,6 +71,10 @@ func frenchTitle(status int) string {
 	switch status {
 	case http.StatusBadRequest:
 		return "La demande contient des valeurs incorrectes."
+	case http.StatusUnauthorized:
+		return "Identification nécessaire."
+	case http.StatusForbidden:
+		return "Vous n'avez pas accès à cette action."
 	case http.StatusNotFound:
 		return "Page introuvable."
 	case http.StatusMethodNotAllowed:

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/web"
@@ -32,6 +33,7 @@ type env struct {
 	t     *testing.T
 	db    *bun.DB
 	svc   *workshops.Service
+	acc   *accounts.Service
 	clock *wt.Clock
 	app   *fiber.App
 }
@@ -41,15 +43,17 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	t.Helper()
 	clock := wt.NewClock(now)
 	svc := workshops.NewService(db, workshops.WithClock(clock.Now))
+	acc := accounts.NewService(db, svc, baseURL, accounts.WithClock(clock.Now), accounts.WithHashParams(accounts.FastHashParams))
 	app, err := web.New(web.Deps{
 		Workshops: svc,
+		Accounts:  acc,
 		BaseURL:   baseURL,
 		Ready:     func(ctx context.Context) error { return migrations.Check(ctx, db) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, svc: svc, clock: clock, app: app}
+	return &env{t: t, db: db, svc: svc, acc: acc, clock: clock, app: app}
 }
 
 // do sends a request through app.Test and returns the response with its body read.

@@ -36,6 +36,18 @@ type Layout struct {
 	Now time.Time
 	// Nav names the current section for the navigation ("calendar", "structures").
 	Nav string
+	// User is the signed-in person, nil for visitors.
+	User *userNav
+	// CSRF is the token every state-changing form repeats in its _csrf field.
+	CSRF string
+}
+
+// userNav is what the layout shows of the signed-in person.
+type userNav struct {
+	Name         string
+	Coordinator  bool
+	Member       bool
+	Professional bool
 }
 
 func loadViews(st *staticFiles) (*views, error) {
@@ -87,8 +99,13 @@ func (s *server) render(c *fiber.Ctx, status int, page string, data any) error {
 }
 
 // layout returns the common page fields.
-func (s *server) layout(title, nav string) Layout {
-	return Layout{Title: title, Nav: nav, Now: s.ws.Now()}
+func (s *server) layout(c *fiber.Ctx, title, nav string) Layout {
+	l := Layout{Title: title, Nav: nav, Now: s.ws.Now()}
+	if p := principal(c); p != nil {
+		l.User = &userNav{Name: p.Actor().Name, Coordinator: p.Coordinator(), Member: p.Member(), Professional: p.OrientingProfessional()}
+	}
+	l.CSRF, _ = c.Locals(csrfKey).(string)
+	return l
 }
 
 // errorPage is the data of the error page.
@@ -100,7 +117,7 @@ type errorPage struct {
 }
 
 func (s *server) renderError(c *fiber.Ctx, status int, err error) error {
-	p := errorPage{Layout: s.layout(frenchTitle(status), ""), Status: status, Message: frenchTitle(status),
+	p := errorPage{Layout: s.layout(c, frenchTitle(status), ""), Status: status, Message: frenchTitle(status),
 		Detail: strings.TrimSpace(problemDetail(err, status))}
 	if status == fiber.StatusNotFound {
 		p.Layout.Title = "Page introuvable"

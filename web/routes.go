@@ -16,6 +16,10 @@ func (s *server) routes(app *fiber.App) {
 		// Feeds carry their own pre-compressed bodies (see feeds.go).
 		Next: func(c *fiber.Ctx) bool { return isFeedPath(c.Path()) },
 	}))
+	app.Use(s.identify)
+	if s.acc != nil {
+		app.Use(s.protectForms(s.newCSRF()))
+	}
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -32,8 +36,9 @@ func (s *server) routes(app *fiber.App) {
 
 	// iCalendar feeds.
 	app.Get("/calendar.ics", s.calendarFeed)
+	app.Get("/feeds/private/:token.ics", s.privateFeed)
 
-	// JSON API: read-only, open to every origin.
+	// JSON API: reads open to every origin; writes with a personal token.
 	api := app.Group("/api/v1", cors.New(cors.Config{AllowOrigins: "*", AllowMethods: "GET,HEAD,OPTIONS"}))
 	api.Get("/openapi.json", s.apiOpenAPI)
 	api.Get("/sessions", s.apiSessions)
@@ -44,7 +49,100 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/structures/:slug", s.apiStructure)
 	api.Get("/levels", s.apiLevels)
 	api.Get("/themes", s.apiThemes)
+	api.Post("/workshops", s.apiAuth, s.apiCreateWorkshop)
+	api.Patch("/workshops/:slug", s.apiAuth, s.apiUpdateWorkshop)
+	api.Post("/workshops/:slug/sessions", s.apiAuth, s.apiCreateSessions)
+	api.Patch("/sessions/:id", s.apiAuth, s.apiUpdateSession)
+	api.Post("/sessions/:id/cancel", s.apiAuth, s.apiCancelSession)
+	api.Delete("/sessions/:id", s.apiAuth, s.apiDeleteSession)
+	api.Patch("/structures/:slug", s.apiAuth, s.apiUpdateStructure)
 	api.Use(s.apiNotFound)
+
+	if s.acc == nil {
+		app.Use(s.notFound)
+		return
+	}
+	// Signing in and out, links sent by email, the first coordinator.
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.login)
+	app.Post("/login/link", s.requestSignInLink)
+	app.Get("/login/link/:token", s.signInLinkPage)
+	app.Post("/login/link/:token", s.signInWithLink)
+	app.Get("/login/totp", s.totpPage)
+	app.Post("/login/totp", s.verifyTOTP)
+	app.Post("/logout", s.logout)
+	app.Get("/password/forgot", s.forgotPasswordPage)
+	app.Post("/password/forgot", s.requestPasswordReset)
+	app.Get("/password/reset/:token", s.resetPasswordPage)
+	app.Post("/password/reset/:token", s.resetPassword)
+	app.Get("/setup/:token", s.setupPage)
+	app.Post("/setup/:token", s.setup)
+	app.Get("/invitations/:token", s.invitationPage)
+	app.Post("/invitations/:token", s.acceptInvitation)
+
+	// Asking to join: a structure, or an orienting professional.
+	app.Get("/join", s.joinPage)
+	app.Post("/join", s.requestJoin)
+	app.Get("/signup", s.signupPage)
+	app.Post("/signup", s.signup)
+
+	// The signed-in person's account.
+	account := app.Group("/account", s.requireSignedIn)
+	account.Get("/", s.accountPage)
+	account.Post("/password", s.changePassword)
+	account.Post("/signout-everywhere", s.signOutEverywhere)
+	account.Post("/tokens", s.createAPIToken)
+	account.Post("/tokens/:id<int>/revoke", s.revokeAPIToken)
+	account.Get("/totp", s.totpSetupPage)
+	account.Post("/totp", s.enableTOTP)
+	account.Post("/totp/disable", s.disableTOTP)
+
+	// Mediators: their structures, workshops and sessions.
+	manage := app.Group("/manage", s.requireSignedIn)
+	manage.Get("/", s.dashboardPage)
+	manage.Post("/feed-token", s.createFeedToken)
+	manage.Post("/feed-token/revoke", s.revokeFeedToken)
+	manage.Get("/structures/:slug", s.editStructurePage)
+	manage.Post("/structures/:slug", s.updateStructure)
+	manage.Post("/structures/:slug/places", s.createPlace)
+	manage.Post("/places/:id<int>", s.updatePlace)
+	manage.Get("/structures/:slug/members", s.membersPage)
+	manage.Post("/structures/:slug/members", s.inviteMember)
+	manage.Get("/structures/:slug/journal", s.structureJournalPage)
+	manage.Get("/structures/:slug/workshops/new", s.newWorkshopPage)
+	manage.Post("/structures/:slug/workshops", s.createWorkshop)
+	manage.Get("/workshops/:slug", s.editWorkshopPage)
+	manage.Post("/workshops/:slug", s.updateWorkshop)
+	manage.Get("/workshops/:slug/preview", s.previewWorkshop)
+	manage.Post("/workshops/:slug/duplicate", s.duplicateWorkshop)
+	manage.Post("/workshops/:slug/publish", s.publishWorkshop)
+	manage.Post("/workshops/:slug/unpublish", s.unpublishWorkshop)
+	manage.Get("/workshops/:slug/sessions/new", s.newSessionsPage)
+	manage.Post("/workshops/:slug/sessions", s.createSessions)
+	manage.Get("/sessions/:id<int>", s.editSessionPage)
+	manage.Post("/sessions/:id<int>", s.updateSession)
+	manage.Post("/sessions/:id<int>/cancel", s.cancelSession)
+	manage.Post("/sessions/:id<int>/delete", s.deleteSession)
+
+	// Coordinators: requests to validate, accounts, vocabularies, messages, the log.
+	coord := app.Group("/coordination", s.requireCoordinator)
+	coord.Get("/", s.coordinationPage)
+	coord.Post("/requests/:id<int>/accept", s.acceptJoinRequest)
+	coord.Post("/requests/:id<int>/refuse", s.refuseJoinRequest)
+	coord.Post("/professionals/:id<int>/accept", s.acceptProfessional)
+	coord.Post("/professionals/:id<int>/refuse", s.refuseProfessional)
+	coord.Get("/domains", s.domainsPage)
+	coord.Post("/domains", s.addDomain)
+	coord.Post("/domains/delete", s.deleteDomain)
+	coord.Get("/users", s.usersPage)
+	coord.Post("/users/:id<int>/status", s.setUserStatus)
+	coord.Get("/vocabulary", s.vocabularyPage)
+	coord.Post("/levels/:code", s.updateLevel)
+	coord.Post("/themes", s.createTheme)
+	coord.Post("/themes/:slug", s.updateTheme)
+	coord.Get("/outbox", s.outboxPage)
+	coord.Post("/outbox/:id<int>/retry", s.retryMessage)
+	coord.Get("/journal", s.journalPage)
 
 	app.Use(s.notFound)
 }

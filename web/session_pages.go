@@ -63,7 +63,7 @@ func (s *server) sessionPage(c *fiber.Ctx) error {
 
 	w := sess.Workshop
 	v := sessionView{
-		Layout:       s.layout(w.Title+", "+frDate(sess.StartsAt), "calendar"),
+		Layout:       s.layout(c, w.Title+", "+frDate(sess.StartsAt), "calendar"),
 		WorkshopURL:  workshopURL(w.Slug),
 		Workshop:     w,
 		Session:      sess,

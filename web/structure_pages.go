@@ -38,7 +38,7 @@ func (s *server) structuresPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := structuresView{Layout: s.layout("Les lieux des ateliers", "structures"), Count: len(list)}
+	v := structuresView{Layout: s.layout(c, "Les lieux des ateliers", "structures"), Count: len(list)}
 	v.Description = "Les médiathèques, centres sociaux, CCAS, France Services et associations qui proposent des ateliers numériques, commune par commune."
 	var lastKey string
 	for i := range list {
@@ -88,7 +88,7 @@ func (s *server) structurePage(c *fiber.Ctx) error {
 	st, voc, page := d.Structure, d.Vocabulary, d.Sessions
 	feed := s.subscribeLinks(structureURL(st.Slug)+"/calendar.ics", workshops.Filter{})
 	v := structureView{
-		Layout:      s.layout(st.Name, "structures"),
+		Layout:      s.layout(c, st.Name, "structures"),
 		Structure:   st,
 		Kind:        workshops.StructureKinds.Label(st.Kind),
 		Paragraphs:  paragraphs(st.Description),

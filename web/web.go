@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/ics"
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -22,6 +24,8 @@ import (
 type Deps struct {
 	// Workshops is the calendar domain.
 	Workshops *workshops.Service
+	// Accounts signs people in; nil serves only the public calendar (no sign-in).
+	Accounts *accounts.Service
 	// BaseURL is the public address of the site (ESCALE_BASE_URL), used for absolute
 	// links in feeds and for the host part of feed UIDs, e.g. "https://agenda.example.fr".
 	BaseURL string
@@ -35,16 +39,18 @@ type Deps struct {
 
 // server holds the handlers' shared state.
 type server struct {
-	ws      *workshops.Service
-	base    *url.URL
-	host    string
-	ready   func(ctx context.Context) error
-	log     *slog.Logger
-	views   *views
-	static  *staticFiles
-	feeds   *feedCache
-	events  *ics.EventCache
-	started time.Time
+	ws       *workshops.Service
+	acc      *accounts.Service
+	sessions *session.Store
+	base     *url.URL
+	host     string
+	ready    func(ctx context.Context) error
+	log      *slog.Logger
+	views    *views
+	static   *staticFiles
+	feeds    *feedCache
+	events   *ics.EventCache
+	started  time.Time
 }
 
 // New builds the Fiber application: it parses every template and hashes every static
@@ -77,6 +83,7 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 	}
 	s := &server{
 		ws:      d.Workshops,
+		acc:     d.Accounts,
 		base:    base,
 		host:    base.Hostname(),
 		ready:   d.Ready,
@@ -100,6 +107,9 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		TrustedProxies:          d.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
+	if d.Accounts != nil {
+		s.sessions = newSessionStore(d.Accounts.NewStorage("session"))
+	}
 	s.routes(app)
 	return s, app, nil
 }

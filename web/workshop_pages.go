@@ -42,7 +42,7 @@ func (s *server) workshopPage(c *fiber.Ctx) error {
 	}
 	w, voc, sessions := d.Workshop, d.Vocabulary, d.Upcoming
 	v := workshopView{
-		Layout:     s.layout(w.Title, "calendar"),
+		Layout:     s.layout(c, w.Title, "calendar"),
 		Workshop:   w,
 		Paragraphs: paragraphs(w.Description),
 		Levels:     newLevelBadge(voc, w.LevelMin, w.LevelMax),
