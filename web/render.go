@@ -40,6 +40,8 @@ type Layout struct {
 	User *userNav
 	// CSRF is the token every state-changing form repeats in its _csrf field.
 	CSRF string
+	// Flash says what the action that led here did (see flash.go).
+	Flash string
 }
 
 // userNav is what the layout shows of the signed-in person.
@@ -105,6 +107,7 @@ func (s *server) layout(c *fiber.Ctx, title, nav string) Layout {
 		l.User = &userNav{Name: p.Actor().Name, Coordinator: p.Coordinator(), Member: p.Member(), Professional: p.OrientingProfessional()}
 	}
 	l.CSRF, _ = c.Locals(csrfKey).(string)
+	l.Flash = flashMessage(c.Query("flash"))
 	return l
 }
 
