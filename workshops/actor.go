@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/escale-numerique/escale/audit"
 )
@@ -85,3 +86,17 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, actor Actor, st *Struc
 		Summary: summary,
 	})
 }
+
+// lockForUpdate locks the rows a query reads until the transaction ends, on PostgreSQL.
+// SQLite needs nothing: its single connection and immediate transactions already let one
+// writer at a time through.
+func lockForUpdate(q *bun.SelectQuery) *bun.SelectQuery {
+	if q.Dialect().Name() == dialect.PG {
+		return q.For("UPDATE")
+	}
+	return q
+}
+
+// LockForUpdate is lockForUpdate for other domain packages working inside a transaction
+// (the enrollment service locks sessions before counting seats).
+func LockForUpdate(q *bun.SelectQuery) *bun.SelectQuery { return lockForUpdate(q) }

@@ -39,7 +39,8 @@ func (s *Service) WorkshopForEdit(ctx context.Context, actor Actor, slug string)
 // structure and the status stay.
 var editableWorkshopColumns = []string{"title", "summary", "description", "level_min", "level_max", "format",
 	"kind", "life_event", "default_capacity", "default_duration_minutes", "devices_to_bring", "devices_lent",
-	"what_to_bring", "accessibility", "languages", "price", "price_details", "enrollment", "search_key", "updated_at"}
+	"what_to_bring", "accessibility", "languages", "price", "price_details", "enrollment", "no_waitlist", "reserved_seats",
+	"search_key", "updated_at"}
 
 // UpdateWorkshop replaces a workshop's editable fields and themes with those of w (its
 // ID names the workshop). A workshop with sessions cannot change between à la carte and
@@ -267,7 +268,7 @@ func (s *Service) UpdatePlace(ctx context.Context, actor Actor, p *Place) error 
 func (s *Service) DeleteSession(ctx context.Context, actor Actor, id int64) error {
 	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		sess := new(Session)
-		if err := tx.NewSelect().Model(sess).Where("s.id = ?", id).Scan(ctx); err != nil {
+		if err := lockForUpdate(tx.NewSelect().Model(sess).Where("s.id = ?", id)).Scan(ctx); err != nil {
 			return notFound(err, "get session")
 		}
 		st, err := structureFor(ctx, tx, actor, sess.StructureID)

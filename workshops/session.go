@@ -261,6 +261,10 @@ type SessionChange struct {
 	PlaceID  *int64
 	Capacity *int
 	Animator *string
+	// Within, when set, runs inside the change's transaction once the session is updated:
+	// the enrollment service promotes people waiting when the capacity grows, in the same
+	// transaction. Its error undoes the whole change.
+	Within func(ctx context.Context, tx bun.IDB, before, after *Session) error
 }
 
 // UpdateSession applies a change to a session. A change of time or place increments its
@@ -270,7 +274,7 @@ type SessionChange struct {
 func (s *Service) UpdateSession(ctx context.Context, actor Actor, id int64, ch SessionChange) (*Session, error) {
 	sess := new(Session)
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewSelect().Model(sess).Where("s.id = ?", id).Scan(ctx); err != nil {
+		if err := lockForUpdate(tx.NewSelect().Model(sess).Where("s.id = ?", id)).Scan(ctx); err != nil {
 			return notFound(err, "get session")
 		}
 		st, err := structureFor(ctx, tx, actor, sess.StructureID)
@@ -319,6 +323,11 @@ func (s *Service) UpdateSession(ctx context.Context, actor Actor, id int64, ch S
 				return err
 			}
 		}
+		if ch.Within != nil {
+			if err := ch.Within(ctx, tx, &before, sess); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, actor, st, changeAction(moved), "session", sess.ID, sessionChangeSummary(&before, sess))
 	})
 	if err != nil {
@@ -334,7 +343,7 @@ func (s *Service) UpdateSession(ctx context.Context, actor Actor, id int64, ch S
 func (s *Service) CancelSession(ctx context.Context, actor Actor, id int64, reason string) (*Session, error) {
 	sess := new(Session)
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewSelect().Model(sess).Where("s.id = ?", id).Scan(ctx); err != nil {
+		if err := lockForUpdate(tx.NewSelect().Model(sess).Where("s.id = ?", id)).Scan(ctx); err != nil {
 			return notFound(err, "get session")
 		}
 		st, err := structureFor(ctx, tx, actor, sess.StructureID)

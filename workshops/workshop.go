@@ -39,9 +39,14 @@ type Workshop struct {
 	Price                  string
 	PriceDetails           string
 	Enrollment             string
-	SearchKey              string
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	// NoWaitlist refuses a waiting list: a full session then refuses enrollments.
+	NoWaitlist bool
+	// ReservedSeats are kept for people oriented by a professional: self-enrollment sees
+	// that many fewer seats.
+	ReservedSeats int
+	SearchKey     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	// Themes are loaded by the listing queries; ThemeSlugs is what CreateWorkshop stores.
 	Themes     []Theme  `bun:"m2m:workshop_themes,join:Workshop=Theme"`
@@ -166,6 +171,9 @@ func (w *Workshop) Validate(voc *Vocabulary) error {
 	}
 	if w.DefaultCapacity < 1 || w.DefaultCapacity > MaxCapacity {
 		v.Add("default_capacity", fmt.Sprintf("Indiquez un nombre de places entre 1 et %d.", MaxCapacity))
+	}
+	if w.ReservedSeats < 0 || w.ReservedSeats > w.DefaultCapacity {
+		v.Add("reserved_seats", "Les places réservées aux orientations ne peuvent pas dépasser le nombre de places.")
 	}
 	if w.DefaultDurationMinutes < 15 || w.DefaultDurationMinutes > MaxDurationMinutes {
 		v.Add("default_duration_minutes", "Indiquez une durée entre 15 minutes et 8 heures.")

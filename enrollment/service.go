@@ -1,0 +1,387 @@
+package enrollment
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/audit"
+	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/workshops"
+)
+
+// Service books seats. It is safe for concurrent use.
+type Service struct {
+	db      *bun.DB
+	ws      *workshops.Service
+	now     func() time.Time
+	secret  []byte
+	baseURL string
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock makes the service read the time from now.
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// NewService returns an enrollment service. baseURL is the site's public address (for
+// cancellation links); secret signs those links and must stay the same across restarts
+// and instances.
+func NewService(db *bun.DB, ws *workshops.Service, baseURL string, secret []byte, opts ...Option) *Service {
+	s := &Service{db: db, ws: ws, now: time.Now, secret: secret, baseURL: strings.TrimRight(baseURL, "/")}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// Request asks for a seat.
+type Request struct {
+	SessionID int64
+	Person    Person
+	// IdempotencyKey identifies one submission (a hidden field of the form, the API's
+	// Idempotency-Key header): submitting it again returns the first booking.
+	IdempotencyKey string
+	// Self marks a self-enrollment (the public form, without an account).
+	Self bool
+	// Organisation is the orienting professional's organisation, kept with the booking.
+	Organisation string
+	// ConsentText is the exact text the person agreed to.
+	ConsentText string
+}
+
+// Result is what Enroll did.
+type Result struct {
+	Booking *Booking
+	// Status is Confirmed or Waitlisted (for a parcours, for every one of its sessions).
+	Status string
+	// Position is the place on the waiting list when Waitlisted.
+	Position int
+	// CancelURL is the person's cancellation link.
+	CancelURL string
+	// Replayed says the request was a repeat of an earlier one, answered with its booking.
+	Replayed bool
+}
+
+// Enroll books a person into a session, or into every session of its parcours (all or
+// nothing): confirmed while seats are left, on the waiting list otherwise (unless the
+// workshop refuses one). The seat check, the booking and the seat count happen in one
+// transaction with the sessions locked, so seats are never sold twice. Returns a
+// *workshops.ValidationError, workshops.ErrNotFound, workshops.ErrForbidden, ErrClosed,
+// ErrFull or ErrAlreadyEnrolled.
+func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request) (*Result, error) {
+	voc, err := s.ws.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Person.Validate(voc); err != nil {
+		return nil, err
+	}
+	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
+	if req.IdempotencyKey == "" || len(req.IdempotencyKey) > 100 {
+		return nil, &workshops.ValidationError{Fields: map[string]string{"idempotency_key": "Ce formulaire a expiré : rechargez la page et recommencez."}}
+	}
+	key := "self:" + req.IdempotencyKey
+	if !req.Self {
+		key = "u" + strconv.FormatInt(actor.UserID, 10) + ":" + req.IdempotencyKey
+	}
+	var res *Result
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		prior := new(Booking)
+		switch err := tx.NewSelect().Model(prior).Relation("Enrollments").Where("b.idempotency_key = ?", key).Scan(ctx); {
+		case err == nil:
+			res = s.result(prior, req.SessionID)
+			res.Replayed = true
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("find booking: %w", err)
+		}
+		w, sessions, err := s.lockSessions(ctx, tx, req.SessionID)
+		if err != nil {
+			return err
+		}
+		if err := s.mayEnroll(actor, req, w); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		for _, sess := range sessions {
+			if sess.Cancelled() || !sess.StartsAt.After(now) {
+				return ErrClosed
+			}
+		}
+		if err := s.checkDuplicate(ctx, tx, req.Person, req.SessionID); err != nil {
+			return err
+		}
+		reserved := 0
+		if req.Self {
+			reserved = w.ReservedSeats
+		}
+		status := Confirmed
+		for _, sess := range sessions {
+			if sess.Capacity-sess.SeatsTaken-reserved <= 0 {
+				status = Waitlisted
+			}
+		}
+		if status == Waitlisted && w.NoWaitlist {
+			return ErrFull
+		}
+		b := newBooking(req, w, sessions, key, actor, now)
+		if _, err := tx.NewInsert().Model(b).Returning("id").Exec(ctx); err != nil {
+			return fmt.Errorf("insert booking: %w", err)
+		}
+		for _, sess := range sessions {
+			e := Enrollment{BookingID: b.ID, SessionID: sess.ID, Status: status, CreatedAt: now, UpdatedAt: now}
+			if status == Waitlisted {
+				if err := tx.NewSelect().Model((*Enrollment)(nil)).ColumnExpr("COALESCE(MAX(position), 0) + 1").
+					Where("session_id = ? AND status = ?", sess.ID, Waitlisted).Scan(ctx, &e.Position); err != nil {
+					return fmt.Errorf("waiting list position: %w", err)
+				}
+			} else if err := takeSeat(ctx, tx, sess.ID); err != nil {
+				return err
+			}
+			if _, err := tx.NewInsert().Model(&e).Returning("id").Exec(ctx); err != nil {
+				return fmt.Errorf("insert enrollment: %w", err)
+			}
+			b.Enrollments = append(b.Enrollments, e)
+		}
+		if err := s.event(ctx, tx, EventEnrolled, b, req.SessionID); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, actor, w, "enrolled", b, status); err != nil {
+			return err
+		}
+		res = s.result(b, req.SessionID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func newBooking(req Request, w *workshops.Workshop, sessions []*workshops.Session, key string, actor workshops.Actor, now time.Time) *Booking {
+	p := req.Person
+	b := &Booking{
+		WorkshopID: w.ID, FirstName: p.FirstName, LastName: p.LastName, Phone: p.Phone, Email: p.Email,
+		Contact: p.Contact, Level: p.Level, NeedsDevice: p.NeedsDevice, NeedsFrench: p.NeedsFrench,
+		FrenchLanguage: p.FrenchLanguage, NeedsMobility: p.NeedsMobility, NeedsHearing: p.NeedsHearing,
+		NeedsVisual: p.NeedsVisual, ConsentAt: now, ConsentText: req.ConsentText, IdempotencyKey: key, CreatedAt: now,
+	}
+	if len(sessions) > 1 {
+		b.GroupID = sessions[0].GroupID
+	}
+	if !req.Self {
+		b.OrientedBy, b.Organisation = actor.UserID, req.Organisation
+	}
+	return b
+}
+
+// lockSessions loads the workshop of a public session and the sessions one booking takes
+// (the session, or every session of its parcours), locking them in id order so that two
+// bookings never wait for each other in a circle.
+func (s *Service) lockSessions(ctx context.Context, tx bun.Tx, sessionID int64) (*workshops.Workshop, []*workshops.Session, error) {
+	target := new(workshops.Session)
+	err := tx.NewSelect().Model(target).Relation("Workshop").Relation("Structure").
+		Where("s.id = ?", sessionID).
+		Where("workshop.status = ?", workshops.WorkshopPublished).
+		Where("structure.status = ?", workshops.StructureActive).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, workshops.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("get session: %w", err)
+	}
+	w := target.Workshop
+	w.Structure = target.Structure
+	q := tx.NewSelect().Model((*workshops.Session)(nil))
+	if w.Parcours() && target.GroupID != 0 {
+		q = q.Where("s.group_id = ?", target.GroupID)
+	} else {
+		q = q.Where("s.id = ?", target.ID)
+	}
+	var sessions []*workshops.Session
+	if err := workshops.LockForUpdate(q.Order("s.id")).Scan(ctx, &sessions); err != nil {
+		return nil, nil, fmt.Errorf("lock sessions: %w", err)
+	}
+	slices.SortFunc(sessions, func(a, b *workshops.Session) int { return a.StartsAt.Compare(b.StartsAt) })
+	return w, sessions, nil
+}
+
+// mayEnroll says who may book: orienting professionals and the structure's team for
+// anyone, and the person themselves where the workshop allows self-enrollment.
+func (s *Service) mayEnroll(actor workshops.Actor, req Request, w *workshops.Workshop) error {
+	if req.Self {
+		if !w.OpenEnrollment() {
+			return workshops.ErrForbidden
+		}
+		return nil
+	}
+	if actor.Professional || actor.MayManage(w.Structure) {
+		return nil
+	}
+	return workshops.ErrForbidden
+}
+
+// checkDuplicate refuses a second booking of the same person (same first name and same
+// phone or email) in a session where they already hold or wait for a seat.
+func (s *Service) checkDuplicate(ctx context.Context, tx bun.Tx, p Person, sessionID int64) error {
+	if p.Phone == "" && p.Email == "" {
+		return nil
+	}
+	q := tx.NewSelect().Model((*Booking)(nil)).
+		Join("JOIN enrollments AS e ON e.booking_id = b.id").
+		Where("e.session_id = ? AND e.status IN (?)", sessionID, bun.In([]string{Confirmed, Waitlisted})).
+		Where("lower(b.first_name) = lower(?)", p.FirstName).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if p.Phone != "" {
+				q = q.WhereOr("b.phone = ?", p.Phone)
+			}
+			if p.Email != "" {
+				q = q.WhereOr("b.email = ?", p.Email)
+			}
+			return q
+		})
+	n, err := q.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("check duplicate: %w", err)
+	}
+	if n > 0 {
+		return ErrAlreadyEnrolled
+	}
+	return nil
+}
+
+// takeSeat counts one more confirmed seat. The condition is the last guard: a count that
+// would pass the capacity changes nothing and fails, whatever happened before.
+func takeSeat(ctx context.Context, tx bun.IDB, sessionID int64) error {
+	res, err := tx.NewUpdate().Model((*workshops.Session)(nil)).
+		Set("seats_taken = seats_taken + 1").
+		Where("id = ? AND seats_taken < capacity", sessionID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("take seat: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("take seat: session %d is full", sessionID)
+	}
+	return nil
+}
+
+func freeSeat(ctx context.Context, tx bun.IDB, sessionID int64) error {
+	_, err := tx.NewUpdate().Model((*workshops.Session)(nil)).
+		Set("seats_taken = seats_taken - 1").Where("id = ? AND seats_taken > 0", sessionID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("free seat: %w", err)
+	}
+	return nil
+}
+
+// result describes a booking as seen from one of its sessions.
+func (s *Service) result(b *Booking, sessionID int64) *Result {
+	r := &Result{Booking: b, CancelURL: s.CancelURL(b.ID)}
+	for _, e := range b.Enrollments {
+		if e.SessionID == sessionID || r.Status == "" {
+			r.Status, r.Position = e.Status, e.Position
+		}
+	}
+	return r
+}
+
+// CancelURL returns the person's cancellation link of a booking.
+func (s *Service) CancelURL(bookingID int64) string {
+	return s.baseURL + "/c/" + s.cancelToken(bookingID)
+}
+
+// cancelToken is the booking's id and a signature of it: short enough for an SMS and a QR
+// code, unguessable, and the same every time it is asked for.
+func (s *Service) cancelToken(bookingID int64) string {
+	id := strconv.FormatInt(bookingID, 36)
+	return id + "-" + s.sign(id)
+}
+
+func (s *Service) sign(id string) string {
+	mac := hmac.New(sha256.New, s.secret)
+	mac.Write([]byte("cancel:" + id))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))[:22]
+}
+
+// bookingOfToken checks a cancellation token and returns its booking id.
+func (s *Service) bookingOfToken(token string) (int64, bool) {
+	id, sig, ok := strings.Cut(token, "-")
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign(id))) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(id, 36, 64)
+	return n, err == nil && n > 0
+}
+
+// Events recorded in the outbox for the messages the notifications compose.
+const (
+	// EventKind is the outbox kind of enrollment events.
+	EventKind      = "enrollment"
+	EventEnrolled  = "enrolled"
+	EventPromoted  = "promoted"
+	EventCancelled = "cancelled"
+	EventAbsent    = "absent"
+)
+
+// Event is the payload of an enrollment event in the outbox.
+type Event struct {
+	Event     string `json:"event"`
+	BookingID int64  `json:"booking_id"`
+	SessionID int64  `json:"session_id"`
+	Status    string `json:"status"`
+	Position  int    `json:"position,omitempty"`
+	By        string `json:"by,omitempty"`
+}
+
+// event records an enrollment event in the outbox, inside tx, once per (event, booking,
+// session): each happens at most once to a seat.
+func (s *Service) event(ctx context.Context, tx bun.IDB, kind string, b *Booking, sessionID int64) error {
+	ev := Event{Event: kind, BookingID: b.ID, SessionID: sessionID}
+	for _, e := range b.Enrollments {
+		if e.SessionID == sessionID {
+			ev.Status, ev.Position, ev.By = e.Status, e.Position, e.CancelledBy
+		}
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_, err = notify.Enqueue(ctx, tx, &notify.Message{
+		Kind:           EventKind,
+		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", EventKind, kind, b.ID, sessionID),
+		Payload:        string(payload),
+		SessionID:      sessionID,
+	}, s.now())
+	return err
+}
+
+// record appends an audit entry about a booking, without personal data.
+func (s *Service) record(ctx context.Context, tx bun.IDB, actor workshops.Actor, w *workshops.Workshop, action string, b *Booking, detail string) error {
+	name := actor.Name
+	if name == "" {
+		name = "la personne elle-même"
+	}
+	summary := fmt.Sprintf("inscription n°%d à « %s »", b.ID, w.Title)
+	if detail != "" {
+		summary += " (" + detail + ")"
+	}
+	var territory int64
+	if w.Structure != nil {
+		territory = w.Structure.TerritoryID
+	}
+	return audit.Record(ctx, tx, &audit.Entry{At: s.now(), ActorID: actor.UserID, ActorName: name, Action: action,
+		Entity: "booking", EntityID: strconv.FormatInt(b.ID, 10), TerritoryID: territory, StructureID: w.StructureID, Summary: summary})
+}
