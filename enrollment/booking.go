@@ -1,7 +1,9 @@
 package enrollment
 
 import (
+	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -86,6 +88,7 @@ type Enrollment struct {
 
 	ID        int64 `bun:",pk,autoincrement"`
 	BookingID int64
+	Booking   *Booking `bun:"rel:belongs-to,join:booking_id=id"`
 	SessionID int64
 	Session   *workshops.Session `bun:"rel:belongs-to,join:session_id=id"`
 	Status    string
@@ -103,4 +106,12 @@ type Enrollment struct {
 // not).
 func (e *Enrollment) HoldsSeat() bool {
 	return e.Status == Confirmed || e.Status == Attended || e.Status == Absent
+}
+
+// notFound turns sql.ErrNoRows into workshops.ErrNotFound and wraps other errors.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return workshops.ErrNotFound
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
