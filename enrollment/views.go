@@ -66,7 +66,9 @@ type Roster struct {
 }
 
 // Confirmed returns the lines holding a seat.
-func (r *Roster) Confirmed() []Line { return r.filter(func(e Enrollment) bool { return e.HoldsSeat() }) }
+func (r *Roster) Confirmed() []Line {
+	return r.filter(func(e Enrollment) bool { return e.HoldsSeat() })
+}
 
 // Waiting returns the waiting list in order.
 func (r *Roster) Waiting() []Line {

@@ -157,3 +157,41 @@ func TestPublishing(t *testing.T) {
 		})
 	})
 }
+
+func TestAlternativesForAnotherLevel(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		svc, _ := newService(t, db)
+		ctx := context.Background()
+		lat := func(v float64) *float64 { return &v }
+		nancy := wt.Structure(t, svc, func(s *workshops.Structure) { s.Latitude, s.Longitude = lat(48.69), lat(6.18) })
+		near := wt.Structure(t, svc, func(s *workshops.Structure) {
+			s.Town, s.Postcode, s.Latitude, s.Longitude = "Laxou", "54520", lat(48.68), lat(6.15)
+		})
+		far := wt.Structure(t, svc, func(s *workshops.Structure) {
+			s.Town, s.Postcode, s.Latitude, s.Longitude = "Metz", "57000", lat(49.12), lat(6.18)
+		})
+		advanced := wt.Workshop(t, svc, nancy, func(w *workshops.Workshop) {
+			w.LevelMin, w.LevelMax, w.ThemeSlugs = "avance", "autonome", []string{"securite-vie-privee"}
+		})
+		orig := wt.Session(t, svc, advanced, now.Add(48*time.Hour), nil)
+		beginner := func(st *workshops.Structure, theme string) *workshops.Workshop {
+			return wt.Workshop(t, svc, st, func(w *workshops.Workshop) {
+				w.LevelMin, w.LevelMax, w.ThemeSlugs = "eloigne", "debutant", []string{theme}
+			})
+		}
+		farSameTheme := wt.Session(t, svc, beginner(far, "securite-vie-privee"), now.Add(20*24*time.Hour), nil)
+		nearOther := wt.Session(t, svc, beginner(near, "ludique"), now.Add(10*24*time.Hour), nil)
+		nearOtherSooner := wt.Session(t, svc, beginner(near, "ludique"), now.Add(5*24*time.Hour), nil)
+		wt.Session(t, svc, beginner(nancy, "ludique"), now.Add(3*24*time.Hour), func(s *workshops.Session) { s.SeatsTaken = s.Capacity }) // full
+		farOther := wt.Session(t, svc, beginner(far, "ludique"), now.Add(24*time.Hour), nil)
+
+		got, err := svc.Alternatives(ctx, orig.ID, "debutant", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []int64{farSameTheme.ID, nearOtherSooner.ID, nearOther.ID}
+		if !slices.Equal(ids(got), want) {
+			t.Errorf("alternatives %v, want %v (same theme, then nearest, then soonest; never full; %d last)", ids(got), want, farOther.ID)
+		}
+	})
+}
