@@ -103,7 +103,7 @@ func TestAdmin(t *testing.T) {
 
 			// The person gave a corrected address to the structure's server's admin.
 			f.smtp.onRcpt(nil)
-			f.clock.Advance(time.Hour)
+			f.clock.Add(time.Hour)
 			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{a}}, f.clock.Now()); err != nil {
 				t.Fatal(err)
 			}

@@ -31,30 +31,14 @@ import (
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/workshops"
+	"github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
 
-// clock is a frozen clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newClock is a frozen clock that tests move by hand.
+func newClock() *workshopstest.Clock {
+	return workshopstest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 }
 
 // received is one message as the test SMTP server accepted it.
@@ -421,9 +405,5 @@ func process(t *testing.T, w *notify.Worker) int {
 // mustCreateStructure stores a valid structure through the calendar's own rules.
 func mustCreateStructure(t *testing.T, db *bun.DB, name string) int64 {
 	t.Helper()
-	st := &workshops.Structure{Name: name, Kind: "mediatheque", Address: "1 rue de la Gare", Postcode: "54000", Town: "Nancy"}
-	if err := workshops.NewService(db).CreateStructure(context.Background(), st); err != nil {
-		t.Fatal(err)
-	}
-	return st.ID
+	return workshopstest.Structure(t, workshops.NewService(db), func(st *workshops.Structure) { st.Name = name }).ID
 }

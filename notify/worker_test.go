@@ -16,13 +16,14 @@ import (
 
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
 // fixture is a worker on a fresh database, delivering to a real SMTP server, on a frozen
 // clock.
 type fixture struct {
 	db     *bun.DB
-	clock  *clock
+	clock  *workshopstest.Clock
 	smtp   *smtpServer
 	worker *notify.Worker
 }
@@ -158,7 +159,7 @@ func TestWorkerRetriesTemporaryFailure(t *testing.T) {
 			t.Fatalf("retried before its time")
 		}
 
-		f.clock.Advance(time.Minute)
+		f.clock.Add(time.Minute)
 		process(t, f.worker)
 		m = messageByKey(t, db, "k")
 		if m.Status != notify.StatusSent || m.Attempts != 2 || m.LastError != "" {
@@ -196,7 +197,7 @@ func TestWorkerPermanentRefusal(t *testing.T) {
 			t.Errorf("the other message: status %s", good.Status)
 		}
 
-		f.clock.Advance(2 * time.Hour)
+		f.clock.Add(2 * time.Hour)
 		if n := process(t, f.worker); n != 0 {
 			t.Errorf("claimed %d messages after a permanent failure", n)
 		}
@@ -224,11 +225,11 @@ func TestWorkerServerDownThenBack(t *testing.T) {
 
 		// Down for an hour: every retry fails and nothing is lost.
 		for range 4 {
-			f.clock.Advance(15 * time.Minute)
+			f.clock.Add(15 * time.Minute)
 			f.drain(t)
 		}
 		f.smtp.start()
-		f.clock.Advance(time.Hour)
+		f.clock.Add(time.Hour)
 		f.drain(t)
 
 		seen := map[string]int{}
@@ -265,7 +266,7 @@ func TestWorkerDeadLetter(t *testing.T) {
 			if m.Status != want || m.Attempts != attempt {
 				t.Fatalf("after attempt %d: status %s, attempts %d", attempt, m.Status, m.Attempts)
 			}
-			f.clock.Advance(time.Hour)
+			f.clock.Add(time.Hour)
 		}
 		if m := messageByKey(t, db, "k"); !strings.Contains(m.LastError, "421 4.7.0 Too many connections") {
 			t.Errorf("dead letter's error %q", m.LastError)
@@ -291,7 +292,7 @@ func TestWorkerRetakesExpiredClaim(t *testing.T) {
 		if n := process(t, f.worker); n != 0 {
 			t.Fatalf("took a message another worker holds")
 		}
-		f.clock.Advance(10 * time.Minute)
+		f.clock.Add(10 * time.Minute)
 		if n := process(t, f.worker); n != 1 {
 			t.Fatalf("did not retake an expired claim")
 		}
@@ -314,7 +315,7 @@ func TestWorkerLeavesUnknownKinds(t *testing.T) {
 		}
 		before := messageByKey(t, db, ev.IdempotencyKey)
 		mustEnqueue(t, db, "k", email("camille@exemple.fr"), 0, f.clock.Now())
-		f.clock.Advance(time.Hour)
+		f.clock.Add(time.Hour)
 		f.drain(t)
 		after := messageByKey(t, db, ev.IdempotencyKey)
 		if after.Status != notify.StatusPending || after.Attempts != 0 || after.LockedUntil != nil || after.LastError != "" || !after.NextAttemptAt.Equal(before.NextAttemptAt) {
@@ -357,7 +358,7 @@ func TestWorkerEventHandler(t *testing.T) {
 		}
 
 		fail = false
-		f.clock.Advance(time.Hour)
+		f.clock.Add(time.Hour)
 		f.drain(t)
 		if m := messageByKey(t, db, ev.IdempotencyKey); m.Status != notify.StatusDone || m.Attempts != 2 {
 			t.Errorf("handled event: status %s, attempts %d", m.Status, m.Attempts)
