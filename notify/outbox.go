@@ -23,10 +23,15 @@ const (
 
 // Message statuses.
 const (
+	// StatusPending waits for delivery, or for its next attempt.
 	StatusPending = "pending"
-	StatusSent    = "sent"
-	StatusFailed  = "failed"
-	StatusDone    = "done"
+	// StatusSent was accepted by the provider (the SMTP server).
+	StatusSent = "sent"
+	// StatusFailed was given up: refused for good, or too many attempts. A coordinator may
+	// retry it.
+	StatusFailed = "failed"
+	// StatusDone is an event whose messages were composed and enqueued.
+	StatusDone = "done"
 )
 
 // Message is one row of the outbox.
@@ -60,8 +65,9 @@ type Message struct {
 	SentAt        *time.Time
 }
 
-// Enqueue writes a message into the outbox inside the caller's transaction, due now. It
-// returns false, writing nothing, when a message with the same idempotency key exists.
+// Enqueue writes a message into the outbox inside the caller's transaction, due now, and
+// wakes the workers (on PostgreSQL, when the transaction commits). It returns false,
+// writing nothing, when a message with the same idempotency key exists.
 func Enqueue(ctx context.Context, db bun.IDB, m *Message, now time.Time) (bool, error) {
 	if m.Kind == "" || m.IdempotencyKey == "" {
 		return false, fmt.Errorf("notify: a message needs a kind and an idempotency key")
@@ -81,6 +87,11 @@ func Enqueue(ctx context.Context, db bun.IDB, m *Message, now time.Time) (bool, 
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("enqueue %s: %w", m.Kind, err)
+	}
+	if n == 1 && m.Status == StatusPending {
+		if err := announce(ctx, db); err != nil {
+			return false, err
+		}
 	}
 	return n == 1, nil
 }

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/escale-numerique/escale/notify"
 )
 
 // Config is the program's configuration, read once from the environment and then from
@@ -29,6 +32,21 @@ type Config struct {
 	Demo bool
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
+	// SMTPHost is the mail server; empty prints emails to the console (development).
+	SMTPHost string
+	// SMTPPort is 587, or 465 with implicit TLS, unless set.
+	SMTPPort int
+	// SMTPTLS is starttls, tls (implicit, from the first byte) or none.
+	SMTPTLS string
+	// SMTPUsername and SMTPPassword authenticate to the server when the username is set.
+	SMTPUsername string
+	SMTPPassword string
+	// MailFrom is the sender address, required with an SMTP host; MailFromName its
+	// display name when a message has no structure's name.
+	MailFrom     string
+	MailFromName string
+	// MailMaxAttempts is how many attempts a message gets before it is given up.
+	MailMaxAttempts int
 }
 
 // envVars documents every environment variable; the README's table follows it.
@@ -41,12 +59,23 @@ var envVars = []struct{ name, flag, help string }{
 	{"ESCALE_LOG_FORMAT", "log-format", "format des journaux : auto, text ou json (auto)"},
 	{"ESCALE_DEMO", "demo", "charger le territoire de démonstration au démarrage (false)"},
 	{"ESCALE_SHUTDOWN_TIMEOUT", "shutdown-timeout", "délai laissé aux requêtes en cours à l'arrêt (30s)"},
+	{"ESCALE_SMTP_HOST", "smtp-host", "serveur SMTP des courriels ; vide = courriels affichés dans la console (développement)"},
+	{"ESCALE_SMTP_PORT", "smtp-port", "port du serveur SMTP (587 ; 465 avec --smtp-tls tls)"},
+	{"ESCALE_SMTP_TLS", "smtp-tls", "chiffrement SMTP : starttls, tls ou none (starttls)"},
+	{"ESCALE_SMTP_USERNAME", "smtp-username", "identifiant SMTP (aucun)"},
+	{"ESCALE_SMTP_PASSWORD", "smtp-password", "mot de passe SMTP, de préférence par la variable d'environnement (aucun)"},
+	{"ESCALE_MAIL_FROM", "mail-from", "adresse d'expédition des courriels (obligatoire avec un serveur SMTP)"},
+	{"ESCALE_MAIL_FROM_NAME", "mail-from-name", "nom d'expéditeur affiché (Escale)"},
+	{"ESCALE_MAIL_MAX_ATTEMPTS", "mail-max-attempts", "tentatives d'envoi d'un message avant de l'abandonner (8)"},
 }
 
 // loadConfig reads the environment through getenv, then the flags in args. It returns the
 // remaining arguments (a subcommand and its own arguments).
 func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Config, []string, error) {
-	cfg := Config{Host: "0.0.0.0", Port: 8080, LogFormat: "auto", ShutdownTimeout: 30 * time.Second}
+	cfg := Config{
+		Host: "0.0.0.0", Port: 8080, LogFormat: "auto", ShutdownTimeout: 30 * time.Second,
+		SMTPTLS: string(notify.TLSStartTLS), MailFromName: "Escale", MailMaxAttempts: 8,
+	}
 	var errs []error
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	cfg.DatabaseURL = env("DATABASE_URL")
@@ -81,6 +110,31 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 		}
 		cfg.ShutdownTimeout = d
 	}
+	cfg.SMTPHost = env("ESCALE_SMTP_HOST")
+	if v := env("ESCALE_SMTP_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ESCALE_SMTP_PORT=%q: expected a port number", v))
+		}
+		cfg.SMTPPort = p
+	}
+	if v := env("ESCALE_SMTP_TLS"); v != "" {
+		cfg.SMTPTLS = v
+	}
+	cfg.SMTPUsername = env("ESCALE_SMTP_USERNAME")
+	// A password may begin or end with a space.
+	cfg.SMTPPassword = getenv("ESCALE_SMTP_PASSWORD")
+	cfg.MailFrom = env("ESCALE_MAIL_FROM")
+	if v := env("ESCALE_MAIL_FROM_NAME"); v != "" {
+		cfg.MailFromName = v
+	}
+	if v := env("ESCALE_MAIL_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ESCALE_MAIL_MAX_ATTEMPTS=%q: expected a number", v))
+		}
+		cfg.MailMaxAttempts = n
+	}
 	if len(errs) > 0 {
 		return cfg, nil, errors.Join(errs...)
 	}
@@ -95,6 +149,14 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "ESCALE_LOG_FORMAT")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "ESCALE_DEMO")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "ESCALE_SHUTDOWN_TIMEOUT")
+	fs.StringVar(&cfg.SMTPHost, "smtp-host", cfg.SMTPHost, "ESCALE_SMTP_HOST")
+	fs.IntVar(&cfg.SMTPPort, "smtp-port", cfg.SMTPPort, "ESCALE_SMTP_PORT")
+	fs.StringVar(&cfg.SMTPTLS, "smtp-tls", cfg.SMTPTLS, "ESCALE_SMTP_TLS")
+	fs.StringVar(&cfg.SMTPUsername, "smtp-username", cfg.SMTPUsername, "ESCALE_SMTP_USERNAME")
+	fs.StringVar(&cfg.SMTPPassword, "smtp-password", cfg.SMTPPassword, "ESCALE_SMTP_PASSWORD")
+	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "ESCALE_MAIL_FROM")
+	fs.StringVar(&cfg.MailFromName, "mail-from-name", cfg.MailFromName, "ESCALE_MAIL_FROM_NAME")
+	fs.IntVar(&cfg.MailMaxAttempts, "mail-max-attempts", cfg.MailMaxAttempts, "ESCALE_MAIL_MAX_ATTEMPTS")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, err
@@ -115,7 +177,40 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 		}
 		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
+	if err := checkMail(&cfg); err != nil {
+		return cfg, nil, err
+	}
 	return cfg, fs.Args(), nil
+}
+
+// checkMail validates the email settings and fills in the port the TLS mode implies.
+func checkMail(cfg *Config) error {
+	mode, err := notify.ParseTLSMode(cfg.SMTPTLS)
+	if err != nil {
+		return err
+	}
+	cfg.SMTPTLS = string(mode)
+	if cfg.SMTPPort == 0 {
+		cfg.SMTPPort = 587
+		if mode == notify.TLSImplicit {
+			cfg.SMTPPort = 465
+		}
+	}
+	if cfg.SMTPPort < 1 || cfg.SMTPPort > 65535 {
+		return fmt.Errorf("SMTP port %d: expected 1 to 65535", cfg.SMTPPort)
+	}
+	if cfg.MailMaxAttempts < 1 {
+		return fmt.Errorf("mail max attempts %d: expected at least 1", cfg.MailMaxAttempts)
+	}
+	if cfg.SMTPHost != "" && cfg.MailFrom == "" {
+		return errors.New("ESCALE_MAIL_FROM: a sender address is required with an SMTP server")
+	}
+	if cfg.MailFrom != "" {
+		if a, err := mail.ParseAddress(cfg.MailFrom); err != nil || a.Address != cfg.MailFrom {
+			return fmt.Errorf("sender address %q: expected an address like agenda@example.fr", cfg.MailFrom)
+		}
+	}
+	return nil
 }
 
 func splitList(s string) []string {

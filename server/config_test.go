@@ -20,6 +20,31 @@ func TestLoadConfig(t *testing.T) {
 		if cfg.DatabaseURL != "" || cfg.Port != 8080 || cfg.Host != "0.0.0.0" || cfg.LogFormat != "auto" || cfg.Demo || cfg.ShutdownTimeout != 30*time.Second || len(rest) != 0 {
 			t.Errorf("defaults = %+v, rest %v", cfg, rest)
 		}
+		if cfg.SMTPHost != "" || cfg.SMTPPort != 587 || cfg.SMTPTLS != "starttls" || cfg.MailFromName != "Escale" || cfg.MailMaxAttempts != 8 {
+			t.Errorf("mail defaults = %+v", cfg)
+		}
+	})
+	t.Run("SMTP", func(t *testing.T) {
+		env := envMap(map[string]string{
+			"ESCALE_SMTP_HOST":      "smtp.example.fr",
+			"ESCALE_SMTP_TLS":       "TLS",
+			"ESCALE_SMTP_USERNAME":  "agenda",
+			"ESCALE_SMTP_PASSWORD":  " secret ",
+			"ESCALE_MAIL_FROM":      "agenda@example.fr",
+			"ESCALE_MAIL_FROM_NAME": "Agenda du Grand Nancy",
+		})
+		cfg, _, err := loadConfig(env, []string{"--mail-max-attempts", "3"}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.SMTPHost != "smtp.example.fr" || cfg.SMTPPort != 465 || cfg.SMTPTLS != "tls" || cfg.SMTPUsername != "agenda" ||
+			cfg.SMTPPassword != " secret " || cfg.MailFrom != "agenda@example.fr" || cfg.MailFromName != "Agenda du Grand Nancy" || cfg.MailMaxAttempts != 3 {
+			t.Errorf("cfg = %+v", cfg)
+		}
+		cfg, _, err = loadConfig(env, []string{"--smtp-port", "2525", "--smtp-tls", "starttls"}, io.Discard)
+		if err != nil || cfg.SMTPPort != 2525 || cfg.SMTPTLS != "starttls" {
+			t.Errorf("flags: port %d, tls %s (%v)", cfg.SMTPPort, cfg.SMTPTLS, err)
+		}
 	})
 	t.Run("EnvironmentThenFlags", func(t *testing.T) {
 		env := envMap(map[string]string{
@@ -58,6 +83,12 @@ func TestLoadConfig(t *testing.T) {
 		{"DemoNotABool", map[string]string{"ESCALE_DEMO": "peut-être"}, nil},
 		{"BadTimeout", map[string]string{"ESCALE_SHUTDOWN_TIMEOUT": "30"}, nil},
 		{"UnknownFlag", nil, []string{"--nope"}},
+		{"SMTPHostWithoutSender", map[string]string{"ESCALE_SMTP_HOST": "smtp.example.fr"}, nil},
+		{"BadSender", map[string]string{"ESCALE_MAIL_FROM": "Escale <agenda@example.fr>"}, nil},
+		{"UnknownTLSMode", map[string]string{"ESCALE_SMTP_TLS": "ssl"}, nil},
+		{"SMTPPortNotANumber", map[string]string{"ESCALE_SMTP_PORT": "smtp"}, nil},
+		{"SMTPPortOutOfRange", nil, []string{"--smtp-port", "70000"}},
+		{"NoAttempt", map[string]string{"ESCALE_MAIL_MAX_ATTEMPTS": "0"}, nil},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

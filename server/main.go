@@ -201,6 +201,12 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		ln.Close()
 		return err
 	}
+	stopMail, err := startMail(cfg, db, logger, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMail()
 
 	watchCtx, stopWatching := context.WithCancel(context.Background())
 	defer stopWatching()
@@ -228,6 +234,9 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-served
+	// After the HTTP server, whose last requests may enqueue; what is left waits in the
+	// outbox for the next start.
+	stopMail()
 	logger.Info("stopped")
 	return nil
 }

@@ -75,6 +75,9 @@ func TestProgramEndToEnd(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("the program did not stop within 30 s of SIGTERM")
 			}
+			if !strings.Contains(logs.String(), "emails are printed to the console") {
+				t.Errorf("no log line saying where emails go in:\n%s", logs.String())
+			}
 			if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 				t.Errorf("no shutdown log line in:\n%s", logs.String())
 			}

@@ -1,0 +1,123 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/notify"
+)
+
+func TestAdmin(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, notify.WorkerConfig{})
+		f.smtp.onRcpt(func(to string) error {
+			if to == "inconnu@exemple.fr" {
+				return smtpReply(550, smtp.EnhancedCode{5, 1, 1}, "No such user here")
+			}
+			return nil
+		})
+		a := mustCreateStructure(t, db, "Médiathèque Jules Verne")
+		b := mustCreateStructure(t, db, "Centre social Les Nations")
+		mustEnqueue(t, db, "a-sent", email("camille@exemple.fr"), a, f.clock.Now())
+		mustEnqueue(t, db, "a-failed", email("inconnu@exemple.fr"), a, f.clock.Now())
+		mustEnqueue(t, db, "b-failed", email("inconnu@exemple.fr"), b, f.clock.Now())
+		mustEnqueue(t, db, "signin", email("dominique@exemple.fr"), 0, f.clock.Now())
+		process(t, f.worker)
+		mustEnqueue(t, db, "a-pending", email("alex@exemple.fr"), a, f.clock.Now())
+
+		t.Run("ListByStatusAndStructure", func(t *testing.T) {
+			got, err := notify.List(ctx, db, notify.Filter{Scope: notify.Scope{Structures: []int64{a}}, Status: notify.StatusFailed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].IdempotencyKey != "a-failed" {
+				t.Fatalf("failed messages of A = %+v", got)
+			}
+			m := got[0]
+			if m.LastError == "" || m.Recipient != "inconnu@exemple.fr" || m.Subject == "" || m.Attempts != 1 {
+				t.Errorf("listed message lacks what coordinators need: %+v", m)
+			}
+			if m.BodyText != "" || m.BodyHTML != "" {
+				t.Errorf("List exposes a message's body (sign-in links)")
+			}
+
+			all, err := notify.List(ctx, db, notify.Filter{Scope: notify.Scope{All: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, m := range all {
+				keys = append(keys, m.IdempotencyKey)
+			}
+			if want := []string{"a-pending", "signin", "b-failed", "a-failed", "a-sent"}; !slices.Equal(keys, want) {
+				t.Errorf("all messages, newest first = %v, want %v", keys, want)
+			}
+			page, err := notify.List(ctx, db, notify.Filter{Scope: notify.Scope{All: true}, Before: all[1].ID, Limit: 2})
+			if err != nil || len(page) != 2 || page[0].IdempotencyKey != "b-failed" {
+				t.Errorf("second page = %+v (%v)", page, err)
+			}
+			if none, err := notify.List(ctx, db, notify.Filter{}); err != nil || len(none) != 0 {
+				t.Errorf("an empty scope listed %d messages (%v)", len(none), err)
+			}
+		})
+
+		t.Run("Counts", func(t *testing.T) {
+			c, err := notify.Counts(ctx, db, notify.Scope{Structures: []int64{a}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]int{notify.StatusPending: 1, notify.StatusSent: 1, notify.StatusFailed: 1, notify.StatusDone: 0}
+			if !maps.Equal(c, want) {
+				t.Errorf("counts of A = %v, want %v", c, want)
+			}
+			c, err = notify.Counts(ctx, db, notify.Scope{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = map[string]int{notify.StatusPending: 1, notify.StatusSent: 2, notify.StatusFailed: 2, notify.StatusDone: 0}
+			if !maps.Equal(c, want) {
+				t.Errorf("all counts = %v, want %v", c, want)
+			}
+		})
+
+		t.Run("Retry", func(t *testing.T) {
+			failed := messageByKey(t, db, "a-failed")
+			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{b}}, f.clock.Now()); !errors.Is(err, notify.ErrNotFound) {
+				t.Errorf("retry from another structure: %v, want ErrNotFound", err)
+			}
+			if err := notify.Retry(ctx, db, messageByKey(t, db, "a-sent").ID, notify.Scope{All: true}, f.clock.Now()); !errors.Is(err, notify.ErrNotFailed) {
+				t.Errorf("retry of a sent message: %v, want ErrNotFailed", err)
+			}
+			if err := notify.Retry(ctx, db, 999999, notify.Scope{All: true}, f.clock.Now()); !errors.Is(err, notify.ErrNotFound) {
+				t.Errorf("retry of no message: %v, want ErrNotFound", err)
+			}
+
+			// The person gave a corrected address to the structure's server's admin.
+			f.smtp.onRcpt(nil)
+			f.clock.Add(time.Hour)
+			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{a}}, f.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			m := messageByKey(t, db, "a-failed")
+			if m.Status != notify.StatusPending || m.Attempts != 0 || !m.NextAttemptAt.Equal(f.clock.Now()) {
+				t.Errorf("retried: status %s, attempts %d, next attempt %v", m.Status, m.Attempts, m.NextAttemptAt)
+			}
+			f.drain(t)
+			if m := messageByKey(t, db, "a-failed"); m.Status != notify.StatusSent || m.Attempts != 1 {
+				t.Errorf("after retry: status %s, attempts %d", m.Status, m.Attempts)
+			}
+			if m := messageByKey(t, db, "b-failed"); m.Status != notify.StatusFailed {
+				t.Errorf("another failed message moved: %s", m.Status)
+			}
+		})
+	})
+}

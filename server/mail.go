@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/notify"
+)
+
+// startMail starts the outbox worker in the background: it sends emails over SMTP, or
+// prints them to stdout when no SMTP host is configured. stop ends the worker, letting the
+// message in hand be recorded, and waits for it.
+func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (stop func(), err error) {
+	var tr notify.Transport
+	if cfg.SMTPHost == "" {
+		tr = notify.NewConsole(stdout, cfg.MailFromName)
+		logger.Info("no SMTP server configured (ESCALE_SMTP_HOST): emails are printed to the console, not sent")
+	} else {
+		s, err := notify.NewSMTP(notify.SMTPConfig{
+			Host: cfg.SMTPHost, Port: cfg.SMTPPort, TLS: notify.TLSMode(cfg.SMTPTLS),
+			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+			From: cfg.MailFrom, FromName: cfg.MailFromName,
+		})
+		if err != nil {
+			return nil, err
+		}
+		tr = s
+		logger.Info("emails are sent over SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort, "tls", cfg.SMTPTLS, "from", cfg.MailFrom)
+	}
+
+	w := notify.NewWorker(db, notify.WorkerConfig{
+		MaxAttempts: cfg.MailMaxAttempts,
+		OnOutcome:   func(o notify.Outcome) { logOutcome(logger, o) },
+		OnError:     func(err error) { logger.Warn("outbox worker", "error", err) },
+	})
+	w.Handle(notify.KindEmail, tr.Send)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = w.Run(ctx)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}, nil
+}
+
+// addressRE finds email addresses that a provider may quote in its reply.
+var addressRE = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
+
+// logOutcome logs a delivery without personal data: the provider's reply, kept whole in
+// the outbox for coordinators, reaches the log with its addresses masked.
+func logOutcome(logger *slog.Logger, o notify.Outcome) {
+	attrs := []any{"id", o.ID, "kind", o.Kind, "attempts", o.Attempts}
+	if o.Err != nil {
+		attrs = append(attrs, "error", addressRE.ReplaceAllString(o.Err.Error(), "[adresse]"))
+	}
+	switch o.Status {
+	case notify.StatusPending:
+		logger.Warn("message delivery failed, will retry", append(attrs, "next_attempt_at", o.NextAttemptAt)...)
+	case notify.StatusFailed:
+		logger.Warn("message given up", attrs...)
+	default:
+		logger.Info("message delivered", attrs...)
+	}
+}
