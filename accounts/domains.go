@@ -19,7 +19,7 @@ import (
 type AllowedDomain struct {
 	bun.BaseModel `bun:"table:allowed_domains,alias:ad"`
 
-	TerritoryID int64 `bun:",pk"`
+	TerritoryID int64  `bun:",pk"`
 	Domain      string `bun:",pk"`
 	CreatedAt   time.Time
 	// Territory is the domain's territory, loaded with the list.

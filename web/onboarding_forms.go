@@ -122,7 +122,9 @@ type formOption struct {
 }
 
 // DescribedBy returns the ids of the hint and error that describe the field.
-func (f formField) DescribedBy() string { return field{ID: f.ID, Hint: f.Hint, Error: f.Error}.DescribedBy() }
+func (f formField) DescribedBy() string {
+	return field{ID: f.ID, Hint: f.Hint, Error: f.Error}.DescribedBy()
+}
 
 func (f *formState) field(name, label, hint string) formField {
 	return formField{ID: f.ID(name), Name: name, Label: label, Hint: hint, Error: f.Error(name), Value: f.Value(name)}
