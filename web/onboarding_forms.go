@@ -152,12 +152,22 @@ func (f *formState) Password(name, label, autocomplete, hint string) formField {
 	return ff
 }
 
-// Area is a multi-line field.
-func (f *formState) Area(name, label, hint string) formField { return f.field(name, label, hint) }
+// Area is a multi-line field that must be filled in.
+func (f *formState) Area(name, label, hint string) formField {
+	ff := f.field(name, label, hint)
+	ff.Required = true
+	return ff
+}
 
-// Select is a list of choices.
+// OptionalArea is a multi-line field that may stay empty.
+func (f *formState) OptionalArea(name, label, hint string) formField {
+	return f.field(name, label, hint)
+}
+
+// Select is a list of choices, one of which is always chosen.
 func (f *formState) Select(name, label, hint string, choices workshops.Choices) formField {
 	ff := f.field(name, label, hint)
+	ff.Required = true
 	for _, ch := range choices {
 		ff.Options = append(ff.Options, formOption{Value: ch.Code, Label: ch.Label, Checked: ch.Code == ff.Value})
 	}
