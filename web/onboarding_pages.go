@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -210,6 +209,3 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, f *formState) error {
 	}
 	return s.render(c, status, "members", membersView{Layout: s.layout(c, title, "manage"), Structure: st, Members: members, Form: f})
 }
-
-// trimmed returns a form value without surrounding spaces.
-func trimmed(vals url.Values, name string) string { return strings.TrimSpace(vals.Get(name)) }
