@@ -48,7 +48,7 @@ func (s *Service) createUser(ctx context.Context, tx bun.Tx, actor workshops.Act
 	if err != nil {
 		v.Add("email", err.Error())
 	}
-	nu.Name = strings.Join(strings.Fields(nu.Name), " ")
+	nu.Name = workshops.CleanLine(nu.Name)
 	if len([]rune(nu.Name)) > 120 {
 		v.Add("name", "Le nom est trop long : 120 caractères au plus.")
 	}
@@ -57,7 +57,7 @@ func (s *Service) createUser(ctx context.Context, tx bun.Tx, actor workshops.Act
 			v.Add("password", msg)
 		}
 	}
-	nu.Organisation = strings.Join(strings.Fields(nu.Organisation), " ")
+	nu.Organisation = workshops.CleanLine(nu.Organisation)
 	if len([]rune(nu.Organisation)) > 150 {
 		v.Add("organisation", "Le nom de l'organisation est trop long : 150 caractères au plus.")
 	}
@@ -206,7 +206,9 @@ func (s *Service) Users(ctx context.Context) ([]UserSummary, error) {
 }
 
 // SetStatus disables an account (its sessions end at once) or enables it again. Only the
-// system and coordinators may. Returns workshops.ErrNotFound or workshops.ErrForbidden.
+// system and the coordinators of a territory where the person holds a role may, and
+// nobody disables their own account. Returns workshops.ErrNotFound, workshops.ErrForbidden
+// or workshops.ErrConflict.
 func (s *Service) SetStatus(ctx context.Context, actor workshops.Actor, userID int64, status string) error {
 	if status != UserActive && status != UserDisabled {
 		return &workshops.ValidationError{Fields: map[string]string{"status": "Statut de compte inconnu."}}
@@ -218,6 +220,18 @@ func (s *Service) SetStatus(ctx context.Context, actor workshops.Actor, userID i
 		u := new(User)
 		if err := tx.NewSelect().Model(u).Where("u.id = ?", userID).Scan(ctx); err != nil {
 			return notFound(err, "get user")
+		}
+		if !actor.System {
+			ok, err := inTerritories(ctx, tx, userID, actor.Territories)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return workshops.ErrForbidden
+			}
+			if userID == actor.UserID && status == UserDisabled {
+				return fmt.Errorf("%w: vous ne pouvez pas désactiver votre propre compte", workshops.ErrConflict)
+			}
 		}
 		u.Status, u.UpdatedAt = status, s.now().UTC()
 		u.SessionEpoch++

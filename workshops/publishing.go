@@ -207,22 +207,33 @@ func (s *Service) SetStructureStatus(ctx context.Context, actor Actor, id int64,
 		return &ValidationError{Fields: map[string]string{"status": "Statut de structure inconnu."}}
 	}
 	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		st := new(Structure)
-		if err := tx.NewSelect().Model(st).Where("st.id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "get structure")
-		}
-		if !actor.Coordinates(st.TerritoryID) {
-			return ErrForbidden
-		}
-		if st.Status == status {
-			return nil
-		}
-		st.Status, st.UpdatedAt = status, s.now().UTC()
-		if _, err := tx.NewUpdate().Model(st).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("set structure status: %w", err)
-		}
-		return s.record(ctx, tx, actor, st, "status:"+status, "structure", st.ID, st.Name)
+		_, err := s.SetStructureStatusTx(ctx, tx, actor, id, status)
+		return err
 	})
+}
+
+// SetStructureStatusTx is SetStructureStatus inside a transaction of Write, returning the
+// structure, for decisions that span packages (accepting a join request also creates the
+// first member's account).
+func (s *Service) SetStructureStatusTx(ctx context.Context, tx bun.Tx, actor Actor, id int64, status string) (*Structure, error) {
+	if status != StructureActive && status != StructurePending && status != StructureRefused {
+		return nil, &ValidationError{Fields: map[string]string{"status": "Statut de structure inconnu."}}
+	}
+	st := new(Structure)
+	if err := tx.NewSelect().Model(st).Where("st.id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "get structure")
+	}
+	if !actor.Coordinates(st.TerritoryID) {
+		return nil, ErrForbidden
+	}
+	if st.Status == status {
+		return st, nil
+	}
+	st.Status, st.UpdatedAt = status, s.now().UTC()
+	if _, err := tx.NewUpdate().Model(st).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
+		return nil, fmt.Errorf("set structure status: %w", err)
+	}
+	return st, s.record(ctx, tx, actor, st, "status:"+status, "structure", st.ID, st.Name)
 }
 
 // Places lists a structure's other places, by name.

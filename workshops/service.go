@@ -59,6 +59,13 @@ func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx bun
 	return err
 }
 
+// Write runs fn in one transaction that also records a calendar change, and drops this
+// instance's caches once it commits. Other packages use it to change the calendar and
+// their own tables at once, calling the service's Tx methods inside fn.
+func (s *Service) Write(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.write(ctx, fn)
+}
+
 // notFound turns sql.ErrNoRows into ErrNotFound and wraps other errors.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -259,26 +259,39 @@ func (s *Service) CreateStructure(ctx context.Context, actor Actor, st *Structur
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if st.TerritoryID == 0 {
-			if err := tx.NewSelect().Model((*Territory)(nil)).Column("id").Order("id").Limit(1).Scan(ctx, &st.TerritoryID); err != nil {
-				return fmt.Errorf("default territory: %w", err)
-			}
-		}
-		if !actor.Coordinates(st.TerritoryID) && st.Status != StructurePending {
-			return ErrForbidden
-		}
-		slug, err := uniqueSlug(ctx, tx, "structures", st.Slug, st.Name)
-		if err != nil {
-			return err
-		}
-		st.Slug = slug
-		now := s.now().UTC()
-		st.CreatedAt, st.UpdatedAt = now, now
-		if _, err := tx.NewInsert().Model(st).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("insert structure: %w", err)
-		}
-		return s.record(ctx, tx, actor, st, "created", "structure", st.ID, st.Name)
+		return s.insertStructure(ctx, tx, actor, st)
 	})
+}
+
+// CreateStructureTx is CreateStructure inside a transaction of Write, for writes that
+// span packages (a join request stores its structure and the request together).
+func (s *Service) CreateStructureTx(ctx context.Context, tx bun.Tx, actor Actor, st *Structure) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	return s.insertStructure(ctx, tx, actor, st)
+}
+
+func (s *Service) insertStructure(ctx context.Context, tx bun.Tx, actor Actor, st *Structure) error {
+	if st.TerritoryID == 0 {
+		if err := tx.NewSelect().Model((*Territory)(nil)).Column("id").Order("id").Limit(1).Scan(ctx, &st.TerritoryID); err != nil {
+			return fmt.Errorf("default territory: %w", err)
+		}
+	}
+	if !actor.Coordinates(st.TerritoryID) && st.Status != StructurePending {
+		return ErrForbidden
+	}
+	slug, err := uniqueSlug(ctx, tx, "structures", st.Slug, st.Name)
+	if err != nil {
+		return err
+	}
+	st.Slug = slug
+	now := s.now().UTC()
+	st.CreatedAt, st.UpdatedAt = now, now
+	if _, err := tx.NewInsert().Model(st).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert structure: %w", err)
+	}
+	return s.record(ctx, tx, actor, st, "created", "structure", st.ID, st.Name)
 }
 
 // CreatePlace validates and stores another place of a structure. Returns a

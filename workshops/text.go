@@ -88,3 +88,10 @@ func cleanText(s string) string {
 func cleanLine(s string) string {
 	return strings.Join(strings.Fields(cleanText(s)), " ")
 }
+
+// CleanLine trims a one-line text typed by someone, removes control characters (which
+// PostgreSQL refuses or which break pages and feeds) and collapses spaces.
+func CleanLine(s string) string { return cleanLine(s) }
+
+// CleanText is CleanLine for multi-line text: newlines stay.
+func CleanText(s string) string { return cleanText(s) }
