@@ -22,17 +22,28 @@ type Scope struct {
 	// All selects every message, including those of no structure (sign-in links): for
 	// coordinators.
 	All bool
-	// Structures selects the messages of these structures. With All false and no
-	// structure, nothing is selected.
+	// Structures selects the messages of these structures. With All false, no structure
+	// and no NoStructure, nothing is selected.
 	Structures []int64
+	// NoStructure also selects the messages about no structure (sign-in links, requests
+	// to join): a coordinator's, with their territories' structures.
+	NoStructure bool
 }
 
 func (s Scope) apply(q *bun.SelectQuery) (*bun.SelectQuery, bool) {
 	switch {
 	case s.All:
 		return q, true
-	case len(s.Structures) > 0:
-		return q.Where("ob.structure_id IN (?)", bun.In(s.Structures)), true
+	case len(s.Structures) > 0 || s.NoStructure:
+		return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if len(s.Structures) > 0 {
+				q = q.WhereOr("ob.structure_id IN (?)", bun.In(s.Structures))
+			}
+			if s.NoStructure {
+				q = q.WhereOr("ob.structure_id IS NULL")
+			}
+			return q
+		}), true
 	}
 	return q, false
 }

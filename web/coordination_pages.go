@@ -279,6 +279,10 @@ var auditActions = map[string]string{
 	"domain:added":          "a autorisé le domaine",
 	"domain:removed":        "a retiré le domaine",
 	"password":              "a changé son mot de passe",
+	"moved":                 "a déplacé",
+	"enrolled":              "a inscrit une personne",
+	"attendance":            "a fait l'émargement",
+	"erased":                "a effacé les données personnelles",
 }
 
 // auditEntities name in French what an entry is about.
@@ -292,6 +296,7 @@ var auditEntities = map[string]string{
 	"domain":       "domaine",
 	"level":        "niveau",
 	"theme":        "thème",
+	"booking":      "inscription",
 }
 
 // auditAction returns the French wording of an action, or the action itself.
@@ -310,6 +315,4 @@ func auditEntity(entity string) string {
 	return entity
 }
 
-func (s *server) outboxPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
 
-func (s *server) retryMessage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }

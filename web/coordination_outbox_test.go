@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/workshops"
+	wt "github.com/escale-numerique/escale/workshops/workshopstest"
+)
+
+// TestCoordinatorsSeeAndRetryTheirTerritorysMessages: pending, sent and failed messages
+// with the server's reason; a failed one can be sent again; another territory's messages
+// stay out of sight.
+func TestCoordinatorsSeeAndRetryTheirTerritorysMessages(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		st := wt.Structure(t, e.svc, nil)
+		e.user("coord@exemple.fr", func(nu *accounts.NewUser) { nu.CoordinatorOf = []int64{st.TerritoryID} })
+		enqueue := func(key string, structureID int64, status, lastError string) int64 {
+			m := &notify.Message{Kind: notify.KindEmail, IdempotencyKey: key, Recipient: "x@exemple.fr", Subject: "Sujet " + key,
+				StructureID: structureID, Status: status, LastError: lastError}
+			if _, err := notify.Enqueue(ctx, db, m, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID
+		}
+		enqueue("a", st.ID, notify.StatusSent, "")
+		failed := enqueue("b", st.ID, notify.StatusFailed, "550 boîte inconnue")
+		enqueue("c", 0, notify.StatusPending, "")
+		elsewhere := &workshops.Territory{Name: "Autre territoire"}
+		if err := e.svc.CreateTerritory(ctx, workshops.System, elsewhere); err != nil {
+			t.Fatal(err)
+		}
+		otherSt := wt.Structure(t, e.svc, func(s *workshops.Structure) { s.TerritoryID = elsewhere.ID })
+		enqueue("d", otherSt.ID, notify.StatusFailed, "chez les voisins")
+
+		b := e.browser()
+		b.signIn("coord@exemple.fr", "une phrase assez longue")
+		resp, body := b.get("/coordination/outbox")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Sujet a") || !strings.Contains(body, "Sujet c") ||
+			!strings.Contains(body, "550 boîte inconnue") || !strings.Contains(body, "En échec (1)") || strings.Contains(body, "Sujet d") {
+			t.Fatalf("outbox page: %d %.500s", resp.StatusCode, body)
+		}
+		_, body = b.get("/coordination/outbox?status=failed")
+		if strings.Contains(body, "Sujet a") || !strings.Contains(body, "Sujet b") {
+			t.Errorf("the failed tab shows other messages")
+		}
+		resp, _ = b.post("/coordination/outbox/"+itoa(failed)+"/retry", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("retry: %d", resp.StatusCode)
+		}
+		var m notify.Message
+		if err := db.NewSelect().Model(&m).Where("id = ?", failed).Scan(ctx); err != nil || m.Status != notify.StatusPending || m.Attempts != 0 {
+			t.Errorf("after retry: %+v, %v", m, err)
+		}
+		if resp, _ := b.post("/coordination/outbox/"+itoa(failed)+"/retry", nil); resp.StatusCode != http.StatusConflict {
+			t.Errorf("retrying a pending message: %d, want 409", resp.StatusCode)
+		}
+		member := e.browser()
+		e.user("membre@exemple.fr", func(nu *accounts.NewUser) { nu.MemberOf = []int64{st.ID} })
+		member.signIn("membre@exemple.fr", "une phrase assez longue")
+		if resp, _ := member.get("/coordination/outbox"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a member reads the outbox: %d", resp.StatusCode)
+		}
+	})
+}
