@@ -314,5 +314,3 @@ func auditEntity(entity string) string {
 	}
 	return entity
 }
-
-
