@@ -223,6 +223,13 @@ func TestGrantRole(t *testing.T) {
 		if p, _ := e.acc.Principal(ctx, u.ID); !p.Coordinator() {
 			t.Error("not a coordinator")
 		}
+		// Signed in by link, the person chooses a first password without a current one.
+		if _, err := e.acc.ChangePassword(ctx, u.ID, "", "une phrase assez longue", "une phrase assez longue"); err != nil {
+			t.Errorf("a first password: %v", err)
+		}
+		if _, err := e.acc.Authenticate(ctx, "a@exemple.fr", "une phrase assez longue"); err != nil {
+			t.Errorf("the first password does not sign in: %v", err)
+		}
 	})
 }
 

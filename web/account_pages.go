@@ -1,19 +1,13 @@
 package web
 
-// The signed-in person's account: password, sessions, API tokens, second factor.
+// The signed-in person's account: password, sessions, API tokens (the second factor is in
+// totp_pages.go).
 
 import (
-	"bytes"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"html/template"
-	"image/png"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/pquerna/otp"
 
 	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/workshops"
@@ -33,8 +27,6 @@ func init() {
 			"connecter à nouveau. Celle-ci reste ouverte.",
 		"token-created": "Le jeton est créé. Copiez-le maintenant : il ne sera plus affiché.",
 		"token-revoked": "Le jeton est révoqué : il ne donne plus accès à l'API.",
-		"totp-on":       "La double authentification est activée.",
-		"totp-off":      "La double authentification est désactivée.",
 	})
 }
 
@@ -177,140 +169,4 @@ func (s *server) revokeAPIToken(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(flashURL("/account", "token-revoked")+"#jetons", fiber.StatusSeeOther)
-}
-
-// totpSetupView is /account/totp: the QR code to scan and the first code to confirm, or
-// the second factor's state and the way to turn it off.
-type totpSetupView struct {
-	Layout
-	Enabled bool
-	// QR is the otpauth URL as a PNG data URI; Secret the same secret, to type.
-	QR     template.URL
-	Secret string
-	// RecoveryCodes are shown once, right after turning the second factor on.
-	RecoveryCodes     []string
-	RecoveryCodesLeft int
-	Errors            []fieldError
-	Code              field
-	// The form that turns it off: the password or a code.
-	Password, DisableCode field
-	HasPassword           bool
-	Limited               string
-}
-
-// newTOTPView builds /account/totp for the signed-in person.
-func (s *server) newTOTPView(c *fiber.Ctx, title string) (totpSetupView, error) {
-	p := principal(c)
-	v := totpSetupView{Layout: s.layout(c, title, "account"), Enabled: p.User.HasTOTP(), HasPassword: p.User.HasPassword(),
-		Code: field{ID: "f-code", Name: "code", Label: "Code affiché par l'application", Type: "text", Autocomplete: "one-time-code",
-			Hint: "6 chiffres, par exemple 123456."},
-		Password: field{ID: "f-password", Name: "password", Label: "Votre mot de passe", Type: "password", Autocomplete: "current-password"},
-		DisableCode: field{ID: "f-disable-code", Name: "code", Label: "Ou un code de vérification", Type: "text", Autocomplete: "one-time-code",
-			Hint: "Les 6 chiffres de l'application, ou un code de secours."}}
-	// The page that turns the second factor on need not ask to turn it on.
-	v.PromptTOTP = false
-	if v.Enabled {
-		ov, err := s.acc.AccountOverview(c.UserContext(), p.User.ID)
-		if err != nil {
-			return v, err
-		}
-		v.RecoveryCodesLeft = ov.RecoveryCodesLeft
-		return v, nil
-	}
-	enr, err := s.acc.StartTOTP(c.UserContext(), p.User.ID)
-	if err != nil {
-		return v, err
-	}
-	if v.QR, err = qrDataURI(enr.URL); err != nil {
-		return v, err
-	}
-	// Grouped by four, as authenticator apps show it, so it is easier to type.
-	for i := 0; i < len(enr.Secret); i += 4 {
-		v.Secret += enr.Secret[i:min(i+4, len(enr.Secret))] + " "
-	}
-	v.Secret = strings.TrimSpace(v.Secret)
-	return v, nil
-}
-
-// qrDataURI draws an otpauth URL as a QR code, in a PNG data URI (allowed by the CSP's
-// img-src data:), so the page needs no second request and no script.
-func qrDataURI(otpURL string) (template.URL, error) {
-	key, err := otp.NewKeyFromURL(otpURL)
-	if err != nil {
-		return "", fmt.Errorf("totp key: %w", err)
-	}
-	img, err := key.Image(240, 240)
-	if err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	// Trusted as a URL: built here from our own PNG bytes, nothing anyone typed.
-	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())), nil
-}
-
-// totpSetupPage shows the QR code to scan, or the second factor's state.
-func (s *server) totpSetupPage(c *fiber.Ctx) error {
-	v, err := s.newTOTPView(c, "Double authentification")
-	if err != nil {
-		return err
-	}
-	codes, err := s.takeRevealed(c, revealCodes)
-	if err != nil {
-		return err
-	}
-	if codes != "" {
-		v.RecoveryCodes = strings.Split(codes, "\n")
-	}
-	noStore(c)
-	return s.render(c, http.StatusOK, "account_totp", v)
-}
-
-// enableTOTP turns the second factor on with a first code, then shows the recovery codes
-// once.
-func (s *server) enableTOTP(c *fiber.Ctx) error {
-	code := strings.TrimSpace(c.FormValue("code"))
-	codes, err := s.acc.EnableTOTP(c.UserContext(), principal(c).User.ID, code)
-	var ve *workshops.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		v, err := s.newTOTPView(c, "Erreur : double authentification")
-		if err != nil {
-			return err
-		}
-		v.Code.Value = code
-		v.Errors = formErrors(ve, &v.Code)
-		noStore(c)
-		return s.render(c, http.StatusUnprocessableEntity, "account_totp", v)
-	case errors.Is(err, accounts.ErrTOTPEnabled):
-		return c.Redirect("/account/totp", fiber.StatusSeeOther)
-	case err != nil:
-		return err
-	}
-	if err := s.reveal(c, revealCodes, strings.Join(codes, "\n")); err != nil {
-		return err
-	}
-	return c.Redirect(flashURL("/account/totp", "totp-on"), fiber.StatusSeeOther)
-}
-
-// disableTOTP turns the second factor off, given the password or a code.
-func (s *server) disableTOTP(c *fiber.Ctx) error {
-	password, code := c.FormValue("password"), strings.TrimSpace(c.FormValue("code"))
-	err := s.acc.DisableTOTP(c.UserContext(), principal(c).User.ID, password, code)
-	var ve *workshops.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		v, err := s.newTOTPView(c, "Erreur : double authentification")
-		if err != nil {
-			return err
-		}
-		v.Password.Value, v.DisableCode.Value = password, code
-		v.Errors = formErrors(ve, &v.Password, &v.DisableCode)
-		return s.render(c, http.StatusUnprocessableEntity, "account_totp", v)
-	case err != nil:
-		return err
-	}
-	return c.Redirect(flashURL("/account", "totp-off"), fiber.StatusSeeOther)
 }

@@ -1,13 +1,12 @@
 package web
 
-// Sign-in by a link sent by email, password reset, the second factor at sign-in, and the
-// first coordinator's account.
+// Sign-in by a link sent by email, password reset, and the first coordinator's account
+// (the second factor asked after the first step is in totp_pages.go).
 
 import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,51 +14,12 @@ import (
 	"github.com/escale-numerique/escale/workshops"
 )
 
-// More session keys (see auth.go).
-const (
-	// sessNext is where to go once the second factor is given.
-	sessNext = "next"
-	// sessPendingAt is when the first step (password or link) succeeded, in Unix seconds.
-	sessPendingAt = "pending_at"
-)
-
-// secondFactorDelay bounds the time between the first step of a sign-in and the code.
-const secondFactorDelay = 10 * time.Minute
-
 func init() {
 	registerFlash(map[string]string{
 		"password-reset":        "Votre nouveau mot de passe est enregistré. Vos autres connexions sont fermées.",
 		"setup-done":            "Votre compte de coordination est créé. Protégez-le maintenant avec la double authentification.",
 		"second-factor-expired": "Le délai pour taper le code de vérification est dépassé : connectez-vous à nouveau.",
 	})
-}
-
-// completeFirstStep ends a successful first step of a sign-in (password, emailed link,
-// new password): straight in, or on to the second factor for those who turned it on.
-func (s *server) completeFirstStep(c *fiber.Ctx, u *accounts.User, next string) error {
-	if !u.HasTOTP() {
-		if err := s.signIn(c, u); err != nil {
-			return err
-		}
-		return c.Redirect(next, fiber.StatusSeeOther)
-	}
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	// A new session ID already: what an attacker planted before is not carried to the
-	// signed-in session.
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	sess.Delete(sessUserID)
-	sess.Set(sessPendingUserID, u.ID)
-	sess.Set(sessPendingAt, s.acc.Now().Unix())
-	sess.Set(sessNext, next)
-	if err := sess.Save(); err != nil {
-		return err
-	}
-	return c.Redirect("/login/totp", fiber.StatusSeeOther)
 }
 
 // linkView is the page a sign-in link opens: a button, because email scanners that open
@@ -141,100 +101,6 @@ func (s *server) signInWithLink(c *fiber.Ctx) error {
 		return err
 	}
 	return s.completeFirstStep(c, u, safeNext(c.FormValue("next"), "/manage"))
-}
-
-// totpView is the second step of a sign-in.
-type totpView struct {
-	Layout
-	Errors []fieldError
-	Code   field
-}
-
-func codeField(value, msg string) field {
-	return field{ID: "f-code", Name: "code", Label: "Code de vérification", Type: "text", Value: value, Error: msg,
-		Hint: "Les 6 chiffres affichés par votre application, ou un de vos codes de secours.", Autocomplete: "one-time-code"}
-}
-
-// renderTOTPStep shows the second step, with a message beside the code when there is one.
-func (s *server) renderTOTPStep(c *fiber.Ctx, status int, code, msg string) error {
-	title := "Code de vérification"
-	v := totpView{Layout: s.layout(c, title, "login"), Code: codeField(code, msg)}
-	if msg != "" {
-		v.Title = "Erreur : " + title
-		v.Errors = []fieldError{{Href: "#f-code", Message: msg}}
-	}
-	return s.render(c, status, "login_totp", v)
-}
-
-// pendingUser returns who gave their first step and still owes the code, or 0; an
-// attempt older than secondFactorDelay is forgotten.
-func (s *server) pendingUser(c *fiber.Ctx) (int64, bool, error) {
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return 0, false, err
-	}
-	uid, _ := sess.Get(sessPendingUserID).(int64)
-	if uid == 0 {
-		return 0, false, nil
-	}
-	at, _ := sess.Get(sessPendingAt).(int64)
-	if s.acc.Now().Sub(time.Unix(at, 0)) > secondFactorDelay {
-		sess.Delete(sessPendingUserID)
-		sess.Delete(sessPendingAt)
-		sess.Delete(sessNext)
-		return 0, true, sess.Save()
-	}
-	return uid, false, nil
-}
-
-// totpPage asks for the second factor after the password or the link.
-func (s *server) totpPage(c *fiber.Ctx) error {
-	uid, expired, err := s.pendingUser(c)
-	switch {
-	case err != nil:
-		return err
-	case expired:
-		return c.Redirect(flashURL("/login", "second-factor-expired"), fiber.StatusSeeOther)
-	case uid == 0:
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	return s.renderTOTPStep(c, http.StatusOK, "", "")
-}
-
-// verifyTOTP checks the second factor and signs the person in.
-func (s *server) verifyTOTP(c *fiber.Ctx) error {
-	uid, expired, err := s.pendingUser(c)
-	switch {
-	case err != nil:
-		return err
-	case expired:
-		return c.Redirect(flashURL("/login", "second-factor-expired"), fiber.StatusSeeOther)
-	case uid == 0:
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	}
-	code := strings.TrimSpace(c.FormValue("code"))
-	u, err := s.acc.VerifySecondFactor(c.UserContext(), uid, code)
-	switch {
-	case errors.Is(err, accounts.ErrSecondFactor):
-		return s.renderTOTPStep(c, http.StatusUnprocessableEntity, code,
-			"Ce code ne correspond pas, ou il a déjà servi. Tapez le code affiché maintenant par l'application.")
-	case err != nil:
-		return err
-	}
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	next, _ := sess.Get(sessNext).(string)
-	sess.Delete(sessNext)
-	sess.Delete(sessPendingAt)
-	if err := sess.Save(); err != nil {
-		return err
-	}
-	if err := s.signIn(c, u); err != nil {
-		return err
-	}
-	return c.Redirect(safeNext(next, "/manage"), fiber.StatusSeeOther)
 }
 
 // forgotView is the form that asks for a password reset link.
