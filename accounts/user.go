@@ -44,9 +44,12 @@ type User struct {
 	SessionEpoch  int
 	TOTPSecret    string     `bun:"totp_secret"`
 	TOTPEnabledAt *time.Time `bun:"totp_enabled_at"`
-	LastSignInAt  *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// TOTPLastStep is the time step of the last code accepted: a code is refused unless its
+	// step is later, so a code seen over someone's shoulder cannot be used again.
+	TOTPLastStep int64 `bun:"totp_last_step"`
+	LastSignInAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // HasPassword reports whether the person chose a password.

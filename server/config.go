@@ -232,6 +232,13 @@ Utilisation :
   escale [options] migrate down    annuler le dernier groupe de migrations
   escale [options] migrate status  lister les migrations
   escale [options] demo            charger le territoire de démonstration et quitter
+  escale [options] user add --email ADRESSE --role coordinator|member|professional
+         [--structure SLUG] [--organisation NOM] [--territory SLUG] [--name NOM]
+                                   créer un compte (ou lui ajouter un rôle)
+  escale [options] user list [--json]
+                                   lister les comptes : adresse, nom, état, rôles (séparés par des tabulations)
+  escale [options] token add --email ADRESSE [--name NOM]
+                                   créer un jeton d'API et l'écrire seul sur la sortie standard
 
 Options (chacune a sa variable d'environnement) :
 `)

@@ -1,5 +1,5 @@
 // Command escale runs Escale: the server (with migrations applied at start), and the
-// operator subcommands (migrate, demo).
+// operator subcommands (migrate, demo, user, token).
 package main
 
 import (
@@ -70,6 +70,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return loadDemoCommand(ctx, db, workshops.NewService(db), logger, stdout)
+	case "user", "token":
+		if err := applyMigrations(ctx, db, logger); err != nil {
+			return err
+		}
+		acc := accounts.NewService(db, workshops.NewService(db), cfg.BaseURL)
+		if cmd == "user" {
+			return userCommand(ctx, acc, rest, stdout, stderr)
+		}
+		return tokenCommand(ctx, acc, rest, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil
@@ -223,6 +232,9 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	}
 	logger.Info("escale started", "database", target.Redacted(), "listen", ln.Addr().String(), "base_url", baseURL)
 	fmt.Fprintf(stdout, "Escale est prêt : ouvrez %s/ dans votre navigateur (Ctrl+C pour arrêter).\n", local)
+	if err := announceFirstRun(ctx, acc, stdout, logger); err != nil {
+		logger.Warn("first-run link", "error", err)
+	}
 
 	select {
 	case err := <-served:

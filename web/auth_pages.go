@@ -49,25 +49,7 @@ func (s *server) login(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if u.HasTOTP() {
-		sess, err := s.sessions.Get(c)
-		if err != nil {
-			return err
-		}
-		if err := sess.Regenerate(); err != nil {
-			return err
-		}
-		sess.Set(sessPendingUserID, u.ID)
-		sess.Set("next", next)
-		if err := sess.Save(); err != nil {
-			return err
-		}
-		return c.Redirect("/login/totp", fiber.StatusSeeOther)
-	}
-	if err := s.signIn(c, u); err != nil {
-		return err
-	}
-	return c.Redirect(next, fiber.StatusSeeOther)
+	return s.completeFirstStep(c, u, next)
 }
 
 // logout ends the session.

@@ -18,6 +18,9 @@ type browser struct {
 	e       *env
 	cookies map[string]string
 	csrf    string
+	// ip, when set, is sent as X-Forwarded-For (believed by apps that trust the test
+	// connection as a proxy, see newProxiedEnv).
+	ip string
 }
 
 func (e *env) browser() *browser { return &browser{e: e, cookies: map[string]string{}} }
@@ -28,6 +31,9 @@ func (b *browser) do(req *http.Request) (*http.Response, string) {
 	b.e.t.Helper()
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if b.ip != "" {
+		req.Header.Set("X-Forwarded-For", b.ip)
 	}
 	resp, body := b.e.do(req)
 	for _, c := range resp.Cookies() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -37,7 +36,6 @@ func (e *env) lastEmail(to string) notify.Message {
 	return msgs[len(msgs)-1]
 }
 
-var siteLink = regexp.MustCompile(regexp.QuoteMeta(baseURL) + `(/\S+)`)
 
 // linkIn returns the path of the first link of the site in an email that starts with
 // prefix.
@@ -103,12 +101,6 @@ func expectRedirect(t *testing.T, resp *http.Response, body, location string) {
 	}
 }
 
-// signedIn reports whether the browser's session belongs to someone.
-func (b *browser) signedIn() bool {
-	b.e.t.Helper()
-	_, body := b.get("/structures")
-	return strings.Contains(body, "Se déconnecter")
-}
 
 // joinForm is a valid join request.
 func joinForm() url.Values {

@@ -308,6 +308,9 @@ type field struct {
 	Error       string
 	List        string
 	Placeholder string
+	// Autocomplete helps browsers and password managers fill the input ("email",
+	// "new-password", "one-time-code").
+	Autocomplete string
 }
 
 // DescribedBy returns the ids of the hint and error that describe the input.

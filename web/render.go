@@ -42,6 +42,8 @@ type Layout struct {
 	CSRF string
 	// Flash says what the action that led here did (see flash.go).
 	Flash string
+	// PromptTOTP asks a coordinator without a second factor to turn it on.
+	PromptTOTP bool
 }
 
 // userNav is what the layout shows of the signed-in person.
@@ -105,6 +107,7 @@ func (s *server) layout(c *fiber.Ctx, title, nav string) Layout {
 	l := Layout{Title: title, Nav: nav, Now: s.ws.Now()}
 	if p := principal(c); p != nil {
 		l.User = &userNav{Name: p.Actor().Name, Coordinator: p.Coordinator(), Member: p.Member(), Professional: p.OrientingProfessional()}
+		l.PromptTOTP = p.Coordinator() && !p.User.HasTOTP()
 	}
 	l.CSRF, _ = c.Locals(csrfKey).(string)
 	l.Flash = flashMessage(c.Query("flash"))

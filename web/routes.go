@@ -62,17 +62,21 @@ func (s *server) routes(app *fiber.App) {
 		app.Use(s.notFound)
 		return
 	}
+	// Rate limits (ratelimit.go) on the POSTs that check a password or a code, or that
+	// email a link: per IP and per address or account, counted by every instance together.
+	rl := s.newRateLimits()
+
 	// Signing in and out, links sent by email, the first coordinator.
 	app.Get("/login", s.loginPage)
-	app.Post("/login", s.login)
-	app.Post("/login/link", s.requestSignInLink)
+	app.Post("/login", rl.passwordByIP, rl.passwordByEmail, s.login)
+	app.Post("/login/link", rl.emailsByIP, rl.emailsByAddress, s.requestSignInLink)
 	app.Get("/login/link/:token", s.signInLinkPage)
 	app.Post("/login/link/:token", s.signInWithLink)
 	app.Get("/login/totp", s.totpPage)
-	app.Post("/login/totp", s.verifyTOTP)
+	app.Post("/login/totp", rl.totpByIP, rl.totpByAccount, s.verifyTOTP)
 	app.Post("/logout", s.logout)
 	app.Get("/password/forgot", s.forgotPasswordPage)
-	app.Post("/password/forgot", s.requestPasswordReset)
+	app.Post("/password/forgot", rl.emailsByIP, rl.emailsByAddress, s.requestPasswordReset)
 	app.Get("/password/reset/:token", s.resetPasswordPage)
 	app.Post("/password/reset/:token", s.resetPassword)
 	app.Get("/setup/:token", s.setupPage)
@@ -89,13 +93,13 @@ func (s *server) routes(app *fiber.App) {
 	// The signed-in person's account.
 	account := app.Group("/account", s.requireSignedIn)
 	account.Get("/", s.accountPage)
-	account.Post("/password", s.changePassword)
+	account.Post("/password", rl.accountChecks, s.changePassword)
 	account.Post("/signout-everywhere", s.signOutEverywhere)
 	account.Post("/tokens", s.createAPIToken)
 	account.Post("/tokens/:id<int>/revoke", s.revokeAPIToken)
 	account.Get("/totp", s.totpSetupPage)
 	account.Post("/totp", s.enableTOTP)
-	account.Post("/totp/disable", s.disableTOTP)
+	account.Post("/totp/disable", rl.accountChecks, s.disableTOTP)
 
 	// Mediators: their structures, workshops and sessions.
 	manage := app.Group("/manage", s.requireSignedIn)
