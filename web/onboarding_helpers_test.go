@@ -36,7 +36,6 @@ func (e *env) lastEmail(to string) notify.Message {
 	return msgs[len(msgs)-1]
 }
 
-
 // linkIn returns the path of the first link of the site in an email that starts with
 // prefix.
 func linkIn(t *testing.T, m notify.Message, prefix string) string {
@@ -100,7 +99,6 @@ func expectRedirect(t *testing.T, resp *http.Response, body, location string) {
 		t.Fatalf("got %d → %q, want 303 → %q; %.500s", resp.StatusCode, resp.Header.Get("Location"), location, body)
 	}
 }
-
 
 // joinForm is a valid join request.
 func joinForm() url.Values {
