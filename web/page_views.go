@@ -308,6 +308,8 @@ type field struct {
 	Error       string
 	List        string
 	Placeholder string
+	// Inputmode asks phones for a suited keyboard ("numeric").
+	Inputmode string
 }
 
 // DescribedBy returns the ids of the hint and error that describe the input.
