@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/escale-numerique/escale/accounts"
-	"github.com/escale-numerique/escale/audit"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -224,7 +223,7 @@ const journalPageSize = 50
 type journalView struct {
 	Layout
 	Section string
-	Entries []journalEntry
+	Entries []journalLine
 	// Next is the URL of older entries, empty on the last page.
 	Next string
 }
@@ -238,79 +237,11 @@ func (s *server) journalPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := journalView{Layout: s.layout(c, "Journal des actions", "coordination"), Section: "journal"}
-	for _, e := range entries {
-		v.Entries = append(v.Entries, journalEntry{Entry: e, Did: auditAction(e.Action), What: auditEntity(e.Entity)})
+	for i := range entries {
+		v.Entries = append(v.Entries, newJournalLine(&entries[i]))
 	}
 	if next != 0 {
 		v.Next = "/coordination/journal?" + url.Values{"before": {strconv.FormatInt(next, 10)}}.Encode()
 	}
 	return s.render(c, http.StatusOK, "coordination_journal", v)
-}
-
-// journalEntry is an entry of the journal with its action and entity in French.
-type journalEntry struct {
-	audit.Entry
-	Did  string
-	What string
-}
-
-// auditActions say in French what an entry of the journal records.
-var auditActions = map[string]string{
-	"created":               "a créé",
-	"updated":               "a modifié",
-	"deleted":               "a supprimé",
-	"cancelled":             "a annulé",
-	"published":             "a publié",
-	"unpublished":           "a dépublié",
-	"requested":             "a demandé l'inscription de",
-	"accepted":              "a accepté la demande de",
-	"refused":               "a refusé la demande de",
-	"invited":               "a invité",
-	"invitation:accepted":   "a accepté son invitation",
-	"status:active":         "a activé",
-	"status:pending":        "a mis en attente",
-	"status:refused":        "a refusé",
-	"status:disabled":       "a désactivé le compte",
-	"role:coordinator":      "a donné le rôle de coordination à",
-	"role:member":           "a ajouté comme membre",
-	"role:professional":     "a ouvert le rôle de professionnel de",
-	"professional:accepted": "a validé le professionnel",
-	"professional:refused":  "a refusé le professionnel",
-	"domain:added":          "a autorisé le domaine",
-	"domain:removed":        "a retiré le domaine",
-	"password":              "a changé son mot de passe",
-	"moved":                 "a déplacé",
-	"enrolled":              "a inscrit une personne",
-	"attendance":            "a fait l'émargement",
-	"erased":                "a effacé les données personnelles",
-}
-
-// auditEntities name in French what an entry is about.
-var auditEntities = map[string]string{
-	"structure":    "structure",
-	"place":        "lieu",
-	"workshop":     "atelier",
-	"session":      "séance",
-	"user":         "compte",
-	"join_request": "demande d'inscription",
-	"domain":       "domaine",
-	"level":        "niveau",
-	"theme":        "thème",
-	"booking":      "inscription",
-}
-
-// auditAction returns the French wording of an action, or the action itself.
-func auditAction(action string) string {
-	if a, ok := auditActions[action]; ok {
-		return a
-	}
-	return action
-}
-
-// auditEntity returns the French name of an entity, or the entity itself.
-func auditEntity(entity string) string {
-	if e, ok := auditEntities[entity]; ok {
-		return e
-	}
-	return entity
 }

@@ -32,13 +32,13 @@ func TestAllowedDomains(t *testing.T) {
 			}
 		}
 		resp, body := coord.post("/coordination/domains", url.Values{"domain": {"CCAS-Nancy.fr"}})
-		expectRedirect(t, resp, body, "/coordination/domains?flash=domain-added")
+		expectRedirectExactly(t, resp, body, "/coordination/domains?flash=domain-added")
 		_, body = coord.get("/coordination/domains")
 		if !strings.Contains(body, "ccas-nancy.fr") {
 			t.Errorf("the domain is not listed")
 		}
 		resp, body = coord.post("/coordination/domains/delete", url.Values{"domain": {"ccas-nancy.fr"}, "territory": {itoa(e.territory())}})
-		expectRedirect(t, resp, body, "/coordination/domains?flash=domain-removed")
+		expectRedirectExactly(t, resp, body, "/coordination/domains?flash=domain-removed")
 		_, body = coord.get("/coordination/domains")
 		if strings.Contains(body, "<td>ccas-nancy.fr</td>") {
 			t.Errorf("the domain is still listed")
@@ -72,7 +72,7 @@ func TestDisablingLocksOutAtOnce(t *testing.T) {
 			t.Fatal("the member was signed out")
 		}
 		resp, body = coord.post(status, url.Values{"status": {"disabled"}})
-		expectRedirect(t, resp, body, "/coordination/users?flash=user-disabled")
+		expectRedirectExactly(t, resp, body, "/coordination/users?flash=user-disabled")
 		if mb.signedIn() {
 			t.Errorf("a disabled member is still signed in")
 		}
@@ -81,7 +81,7 @@ func TestDisablingLocksOutAtOnce(t *testing.T) {
 			t.Errorf("the disabled account is not shown so")
 		}
 		resp, body = coord.post(status, url.Values{"status": {"active"}})
-		expectRedirect(t, resp, body, "/coordination/users?flash=user-enabled")
+		expectRedirectExactly(t, resp, body, "/coordination/users?flash=user-enabled")
 		mb.signIn("camille@verne.example.fr", password)
 
 		self, _ := e.acc.UserByEmail(context.Background(), "coordination@metropole.example.fr")
@@ -171,7 +171,7 @@ func TestVocabularyEditsShowOnTheCalendar(t *testing.T) {
 			t.Errorf("invalid level: %d", resp.StatusCode)
 		}
 		resp, body = coord.post("/coordination/levels/debutant", url.Values{"label": {"Premiers pas <b>"}, "description": {"Découvre son appareil."}})
-		expectRedirect(t, resp, body, "/coordination/vocabulary?flash=level-saved#niveau-debutant")
+		expectRedirectExactly(t, resp, body, "/coordination/vocabulary?flash=level-saved#niveau-debutant")
 		_, body = e.get("/")
 		if !strings.Contains(body, "Premiers pas &lt;b&gt;") || strings.Contains(body, ">Débutant<") {
 			t.Errorf("the calendar still shows the old label")
@@ -188,7 +188,7 @@ func TestVocabularyEditsShowOnTheCalendar(t *testing.T) {
 		}
 		resp, body = coord.post("/coordination/themes", url.Values{"label": {"Jeux vidéo"}, "description": {"Jouer ensemble."}, "position": {"9"},
 			"mednum": {"Loisirs et créations numériques"}, "coop": {"CultureNumerique", "CreerAvecLeNumerique"}})
-		expectRedirect(t, resp, body, "/coordination/vocabulary?flash=theme-created#theme-jeux-video")
+		expectRedirectExactly(t, resp, body, "/coordination/vocabulary?flash=theme-created#theme-jeux-video")
 		voc, err := e.svc.Vocabulary(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -198,7 +198,7 @@ func TestVocabularyEditsShowOnTheCalendar(t *testing.T) {
 			t.Fatalf("theme %+v", th)
 		}
 		resp, body = coord.post("/coordination/themes/jeux-video", url.Values{"label": {"Jeux"}, "position": {"2"}, "coop": {"CultureNumerique"}})
-		expectRedirect(t, resp, body, "/coordination/vocabulary?flash=theme-saved#theme-jeux-video")
+		expectRedirectExactly(t, resp, body, "/coordination/vocabulary?flash=theme-saved#theme-jeux-video")
 		if _, body := e.get("/api/v1/themes"); !strings.Contains(body, `"slug":"jeux-video"`) || !strings.Contains(body, `"label":"Jeux"`) {
 			t.Errorf("the API does not show the edited theme: %.500s", body)
 		}

@@ -101,7 +101,7 @@ func frenchTitle(status int) string {
 func (s *server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(err)
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "error", err)
+		s.log.Error("request failed", "method", c.Method(), "path", loggedPath(c.Path()), "status", status, "error", err)
 	}
 	if isAPIPath(c.Path()) {
 		return s.writeProblem(c, status, err)

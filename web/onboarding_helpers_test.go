@@ -93,7 +93,7 @@ func (e *env) auditActions(entity, id string) []string {
 }
 
 // expectRedirect checks a 303 to a location.
-func expectRedirect(t *testing.T, resp *http.Response, body, location string) {
+func expectRedirectExactly(t *testing.T, resp *http.Response, body, location string) {
 	t.Helper()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
 		t.Fatalf("got %d → %q, want 303 → %q; %.500s", resp.StatusCode, resp.Header.Get("Location"), location, body)

@@ -29,7 +29,7 @@ func TestJoinRequest(t *testing.T) {
 			t.Fatalf("GET /join = %d", resp.StatusCode)
 		}
 		resp, body = visitor.post("/join", joinForm())
-		expectRedirect(t, resp, body, "/join?sent=1")
+		expectRedirectExactly(t, resp, body, "/join?sent=1")
 		_, body = visitor.get("/join?sent=1")
 		if !strings.Contains(body, "Votre demande est envoyée") {
 			t.Errorf("no confirmation page")
@@ -66,7 +66,7 @@ func TestJoinRequest(t *testing.T) {
 			t.Errorf("another territory's coordinator accepts: %d", resp.StatusCode)
 		}
 		resp, body = coord.post(accept, nil)
-		expectRedirect(t, resp, body, "/coordination?flash=request-accepted")
+		expectRedirectExactly(t, resp, body, "/coordination?flash=request-accepted")
 		if resp, _ := coord.post(accept, nil); resp.StatusCode != http.StatusConflict {
 			t.Errorf("accepting twice: %d, want 409", resp.StatusCode)
 		}
@@ -93,7 +93,7 @@ func TestJoinRequest(t *testing.T) {
 			t.Fatalf("different passwords: %d", resp.StatusCode)
 		}
 		resp, body = member.post(link, url.Values{"name": {"Dominique Durand"}, "password": {password}, "confirm": {password}})
-		expectRedirect(t, resp, body, "/manage?flash=invitation-accepted")
+		expectRedirectExactly(t, resp, body, "/manage?flash=invitation-accepted")
 		if !member.signedIn() {
 			t.Errorf("the member is not signed in")
 		}
@@ -136,7 +136,7 @@ func TestJoinRequestRefused(t *testing.T) {
 			t.Fatalf("a refusal without reason: %d", resp.StatusCode)
 		}
 		resp, body = coord.post(refuse, url.Values{"reason": {"Nous n'avons trouvé aucun atelier numérique <b>chez vous</b>."}})
-		expectRedirect(t, resp, body, "/coordination?flash=request-refused")
+		expectRedirectExactly(t, resp, body, "/coordination?flash=request-refused")
 		m := e.lastEmail("dominique@tilleuls.example.fr")
 		if !strings.Contains(m.BodyText, "Nous n'avons trouvé aucun atelier numérique <b>chez vous</b>.") {
 			t.Errorf("the refusal email lacks the reason: %q", m.BodyText)
@@ -222,7 +222,7 @@ func TestJoinHoneypotDropsRobots(t *testing.T) {
 		form := joinForm()
 		form.Set("homepage", "https://spam.example")
 		resp, body := b.post("/join", form)
-		expectRedirect(t, resp, body, "/join?sent=1")
+		expectRedirectExactly(t, resp, body, "/join?sent=1")
 		n, err := db.NewSelect().Model((*accounts.JoinRequest)(nil)).Count(context.Background())
 		if err != nil || n != 0 {
 			t.Errorf("a robot's request was stored: %d %v", n, err)
@@ -263,7 +263,7 @@ func TestInvitingAColleague(t *testing.T) {
 			t.Errorf("bad email: %d", resp.StatusCode)
 		}
 		resp, body = b.post(members, url.Values{"email": {" Sacha@Verne.example.fr "}})
-		expectRedirect(t, resp, body, members+"?flash=member-invited")
+		expectRedirectExactly(t, resp, body, members+"?flash=member-invited")
 		_, body = b.get(members + "?flash=member-invited")
 		if !strings.Contains(body, "sacha@verne.example.fr") || !strings.Contains(body, "invitation en attente") || !strings.Contains(body, "L&#39;invitation est envoyée") {
 			t.Errorf("the invited colleague is not listed")
@@ -284,7 +284,7 @@ func TestInvitingAColleague(t *testing.T) {
 			t.Errorf("bad name and password: %d", resp.StatusCode)
 		}
 		resp, body = colleague.post(link, url.Values{"name": {"Sacha <i>Petit</i>"}, "password": {password}, "confirm": {password}})
-		expectRedirect(t, resp, body, "/manage?flash=invitation-accepted")
+		expectRedirectExactly(t, resp, body, "/manage?flash=invitation-accepted")
 		_, body = b.get(members)
 		if !strings.Contains(body, "Sacha &lt;i&gt;Petit&lt;/i&gt;") {
 			t.Errorf("the colleague's name is not shown as text")
@@ -300,7 +300,7 @@ func TestInvitingAColleague(t *testing.T) {
 			t.Errorf("an account with a password is asked for one")
 		}
 		resp, body = known.post(link, nil)
-		expectRedirect(t, resp, body, "/manage?flash=invitation-accepted")
+		expectRedirectExactly(t, resp, body, "/manage?flash=invitation-accepted")
 		if _, err := e.acc.Authenticate(ctx, "dominique@exemple.fr", password); err != nil {
 			t.Errorf("the password changed: %v", err)
 		}

@@ -311,6 +311,8 @@ type field struct {
 	// Autocomplete helps browsers and password managers fill the input ("email",
 	// "new-password", "one-time-code").
 	Autocomplete string
+	// Inputmode asks phones for a suited keyboard ("numeric").
+	Inputmode string
 }
 
 // DescribedBy returns the ids of the hint and error that describe the input.

@@ -43,7 +43,7 @@ func TestSignupWaitsForACoordinator(t *testing.T) {
 			t.Fatalf("GET /signup = %d", resp.StatusCode)
 		}
 		resp, body = b.post("/signup", signupForm("alex@gmail.example"))
-		expectRedirect(t, resp, body, "/signup?sent=1")
+		expectRedirectExactly(t, resp, body, "/signup?sent=1")
 		if b.signedIn() {
 			t.Errorf("a pending professional is signed in")
 		}
@@ -65,7 +65,7 @@ func TestSignupWaitsForACoordinator(t *testing.T) {
 			t.Errorf("another territory's coordinator accepts: %d", resp.StatusCode)
 		}
 		resp, body = coord.post(accept, nil)
-		expectRedirect(t, resp, body, "/coordination?flash=professional-accepted")
+		expectRedirectExactly(t, resp, body, "/coordination?flash=professional-accepted")
 		if p := e.professional("alex@gmail.example"); p.Status != accounts.ProfessionalActive {
 			t.Errorf("status %q after acceptance", p.Status)
 		}
@@ -100,7 +100,7 @@ func TestSignupRefused(t *testing.T) {
 			t.Fatalf("too long a reason: %d", resp.StatusCode)
 		}
 		resp, body = coord.post(refuse, url.Values{"reason": {"Nous ne connaissons pas cette organisation."}})
-		expectRedirect(t, resp, body, "/coordination?flash=professional-refused")
+		expectRedirectExactly(t, resp, body, "/coordination?flash=professional-refused")
 		if p := e.professional("alex@gmail.example"); p.Status != accounts.ProfessionalRefused || p.RefusalReason != "Nous ne connaissons pas cette organisation." {
 			t.Errorf("professional %+v", p)
 		}
@@ -119,13 +119,13 @@ func TestSignupWithAnAllowedDomainActivatesAtOnce(t *testing.T) {
 		coord := e.coordinator("coordination@metropole.example.fr", e.territory())
 		coord.get("/coordination/domains")
 		resp, body := coord.post("/coordination/domains", url.Values{"domain": {" CCAS-Nancy.example.fr "}})
-		expectRedirect(t, resp, body, "/coordination/domains?flash=domain-added")
+		expectRedirectExactly(t, resp, body, "/coordination/domains?flash=domain-added")
 		before := len(e.outbox("coordination@metropole.example.fr"))
 
 		b := e.browser()
 		b.get("/signup")
 		resp, body = b.post("/signup", signupForm("alex@ccas-nancy.example.fr"))
-		expectRedirect(t, resp, body, "/signup?sent=1")
+		expectRedirectExactly(t, resp, body, "/signup?sent=1")
 		if n := len(e.outbox("coordination@metropole.example.fr")); n != before {
 			t.Errorf("the coordinator was asked to validate an allowed domain")
 		}
@@ -135,7 +135,7 @@ func TestSignupWithAnAllowedDomainActivatesAtOnce(t *testing.T) {
 			t.Fatalf("confirmation page: %.1500s", body)
 		}
 		resp, body = b.post(link, nil)
-		expectRedirect(t, resp, body, "/?flash=professional-activated")
+		expectRedirectExactly(t, resp, body, "/?flash=professional-activated")
 		if !b.signedIn() {
 			t.Errorf("not signed in")
 		}
@@ -210,7 +210,7 @@ func TestSignupFormKeepsInputAndExplains(t *testing.T) {
 		form := signupForm("alex@exemple.fr")
 		form.Set("name", "Alex\x00 Mo\x1breau")
 		resp, body := b.post("/signup", form)
-		expectRedirect(t, resp, body, "/signup?sent=1")
+		expectRedirectExactly(t, resp, body, "/signup?sent=1")
 		if u, err := e.acc.UserByEmail(context.Background(), "alex@exemple.fr"); err != nil || u.Name != "Alex Moreau" {
 			t.Errorf("name stored as %q (%v)", u.Name, err)
 		}

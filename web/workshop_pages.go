@@ -31,6 +31,8 @@ type workshopView struct {
 	Contact      contact
 	Days         []dayGroup
 	MoreSessions bool
+	// Preview, when set, shows the page to the workshop's managers under a banner.
+	Preview *previewBanner
 }
 
 // workshopPage is /workshops/{slug}: what the workshop teaches, to whom, and its upcoming
@@ -40,6 +42,12 @@ func (s *server) workshopPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.render(c, http.StatusOK, "workshop", s.newWorkshopView(c, d))
+}
+
+// newWorkshopView lays out a workshop's page; its preview (manage_workshops.go) shows the
+// same page.
+func (s *server) newWorkshopView(c *fiber.Ctx, d *workshops.WorkshopDetail) workshopView {
 	w, voc, sessions := d.Workshop, d.Vocabulary, d.Upcoming
 	v := workshopView{
 		Layout:     s.layout(c, w.Title, "calendar"),
@@ -69,5 +77,5 @@ func (s *server) workshopPage(c *fiber.Ctx) error {
 	if v.Description == "" {
 		v.Description = w.Title + ", atelier numérique de " + w.Structure.Name + "."
 	}
-	return s.render(c, http.StatusOK, "workshop", v)
+	return v
 }

@@ -288,7 +288,7 @@ func (s *Service) DeleteSession(ctx context.Context, actor Actor, id int64) erro
 		}
 		// Until enrollments are kept (the enrollment issue), seats taken are the only
 		// trace of people enrolled; that issue must also check its own table here.
-		if sess.SeatsTaken > 0 {
+		if !sess.Deletable() {
 			return fmt.Errorf("%w: des personnes sont inscrites à cette séance : annulez-la plutôt, elles seront prévenues", ErrConflict)
 		}
 		if _, err := tx.NewDelete().Model(sess).WherePK().Exec(ctx); err != nil {

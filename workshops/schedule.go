@@ -90,9 +90,11 @@ type Schedule struct {
 	Animator   string
 }
 
-// Days returns the days the schedule holds sessions on, in order, or a *ValidationError
-// naming the wrong fields (dates in the wrong order, nothing left, too many sessions).
-func (sc Schedule) Days() ([]Date, error) {
+// Candidates returns the days the schedule's frequency and dates give, in order, before
+// any day is skipped, or a *ValidationError naming the wrong fields (a missing date, dates
+// in the wrong order, a series longer than two years). The form adding sessions lists
+// them so that the mediator chooses which to skip.
+func (sc Schedule) Candidates() ([]Date, error) {
 	v := &ValidationError{}
 	var days []Date
 	switch sc.Frequency {
@@ -134,14 +136,26 @@ func (sc Schedule) Days() ([]Date, error) {
 	default:
 		v.Add("frequency", "Choisissez une séance unique, une série ou des dates.")
 	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return days, nil
+}
+
+// Days returns the days the schedule holds sessions on, in order, or a *ValidationError
+// naming the wrong fields (dates in the wrong order, nothing left, too many sessions).
+func (sc Schedule) Days() ([]Date, error) {
+	days, err := sc.Candidates()
+	if err != nil {
+		return nil, err
+	}
 	days = slices.DeleteFunc(days, func(d Date) bool { return slices.Contains(sc.Skip, d) })
-	if v.Err() == nil {
-		switch {
-		case len(days) == 0:
-			v.Add("skip", "Toutes les dates sont exclues : il ne reste aucune séance.")
-		case len(days) > MaxScheduledSessions:
-			v.Add("until", fmt.Sprintf("Cela ferait %d séances : %d au plus à la fois.", len(days), MaxScheduledSessions))
-		}
+	v := &ValidationError{}
+	switch {
+	case len(days) == 0:
+		v.Add("skip", "Toutes les dates sont exclues : il ne reste aucune séance.")
+	case len(days) > MaxScheduledSessions:
+		v.Add("until", fmt.Sprintf("Cela ferait %d séances : %d au plus à la fois.", len(days), MaxScheduledSessions))
 	}
 	return days, v.Err()
 }

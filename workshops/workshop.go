@@ -3,6 +3,7 @@ package workshops
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -92,6 +93,8 @@ func (w *Workshop) normalize() {
 	w.WhatToBring = cleanText(w.WhatToBring)
 	w.Accessibility = cleanText(w.Accessibility)
 	w.PriceDetails = cleanLine(w.PriceDetails)
+	// A theme named twice would be linked twice: the second link breaks the primary key.
+	w.ThemeSlugs = slices.Compact(slices.Sorted(slices.Values(w.ThemeSlugs)))
 	defaults := map[*string]string{
 		&w.Status: WorkshopPublished, &w.Format: "collectif", &w.Kind: "a-la-carte",
 		&w.Price: "gratuit", &w.Enrollment: "professionnels",

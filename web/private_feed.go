@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/escale-numerique/escale/ics"
+	"github.com/escale-numerique/escale/workshops"
+)
+
+// privateFeedCacheControl keeps a private feed out of every shared cache and off disks:
+// it shows how many people are enrolled.
+const privateFeedCacheControl = "private, no-store"
+
+// privateFeed is /feeds/private/{token}.ics: the sessions of a person's structures, drafts
+// and seats taken included, for their own agenda. It is rendered on every request, never
+// kept in the public feeds' cache. An unknown or revoked token answers 404.
+func (s *server) privateFeed(c *fiber.Ctx) error {
+	if s.acc == nil {
+		return workshops.ErrNotFound
+	}
+	pf, err := s.acc.PrivateFeed(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	now := s.ws.Now()
+	cal := ics.NewCalendar(ics.Publish)
+	cal.SetName(feedTitle + "séances de " + pf.Owner + " (privé)")
+	cal.SetRefresh(feedRefresh)
+	cal.SetSizeLimit(feedMaxBytes, now)
+	site := ics.Site{BaseURL: s.base.String(), Host: s.host}
+	for i := range pf.Feed.Sessions {
+		cal.Add(ics.StaffSessionEvent(&pf.Feed.Sessions[i], pf.Feed.Vocabulary, site))
+	}
+	enc, err := cal.Encode()
+	if err != nil {
+		return fmt.Errorf("encode private feed: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, privateFeedCacheControl)
+	c.Set(fiber.HeaderContentType, feedContentType)
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="mes-seances.ics"`)
+	c.Set("X-Robots-Tag", "noindex")
+	return c.Send(enc.Body)
+}
+
+// privateFeedPrefix starts the path of every private feed; what follows is a secret.
+const privateFeedPrefix = "/feeds/private/"
+
+// loggedPath is a request path as the logs may keep it: the secret of a private feed
+// address is left out, since anyone reading the logs could otherwise subscribe to it.
+func loggedPath(path string) string {
+	if strings.HasPrefix(path, privateFeedPrefix) {
+		return privateFeedPrefix + "…"
+	}
+	return path
+}
