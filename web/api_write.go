@@ -2,7 +2,7 @@ package web
 
 // The API's writes, with a personal token (see apiAuth): how request bodies are read and
 // how what is wrong with them is named. The resources are in api_write_workshops.go,
-// api_write_sessions.go and api_write_structures.go.
+// api_write_sessions.go (and api_write_schedule.go) and api_write_structures.go.
 //
 // Bodies are JSON objects whose members have the read API's names. They are decoded
 // strictly by the encoding/json/v2 semantics: an unknown or repeated member, a value of
@@ -23,6 +23,7 @@ import (
 	"mime"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,8 @@ const bodyName = "body"
 type opt[T any] struct {
 	// Set says the member was sent, Null that it was sent as null.
 	Set, Null bool
-	Value     T
+	// Value is what was sent, when not null.
+	Value T
 }
 
 // UnmarshalJSONFrom records that the member was sent, and whether as null, then decodes
@@ -143,9 +145,12 @@ func bodyProblem(err error) *workshops.ValidationError {
 }
 
 // memberName turns a JSON Pointer into the name errors[] gives: without its leading
-// slash, "body" for the whole document, shortened when a client sent a very long name.
+// slash, "body" for the whole document. No body member lies deeper than a list's item
+// ("dates/3"), so a deeper pointer (arrays nested ten thousand deep) is cut to three
+// tokens, and a very long member name is shortened.
 func memberName(p jsontext.Pointer) string {
-	name := strings.TrimPrefix(string(p), "/")
+	tokens := strings.SplitN(strings.TrimPrefix(string(p), "/"), "/", 4)
+	name := strings.Join(tokens[:min(len(tokens), 3)], "/")
 	if name == "" {
 		return bodyName
 	}
@@ -181,12 +186,19 @@ func renamed(err error, names map[string]string) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
+	keys := make([]string, 0, len(ve.Fields))
+	for k := range ve.Fields {
+		keys = append(keys, k)
+	}
+	// In order, so that when two fields share a name the same message wins every time.
+	slices.Sort(keys)
 	out := &workshops.ValidationError{}
-	for k, msg := range ve.Fields {
+	for _, k := range keys {
+		name := k
 		if n, ok := names[k]; ok {
-			k = n
+			name = n
 		}
-		out.Add(k, msg)
+		out.Add(name, ve.Fields[k])
 	}
 	return out
 }
@@ -213,19 +225,25 @@ func sessionID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
+// rfc3339RE is the shape of an RFC 3339 date-time: time.Parse alone also takes a
+// one-digit hour ("T7:00:00").
+var rfc3339RE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+
 // parseInstant reads an RFC 3339 date and time with its offset from member name into
-// *dst, recording a French message in v when it is not one. Absent or null leaves the
-// zero time, which the domain refuses where a time is needed.
+// *dst, to the second (feeds, cursors and the read API count in seconds), recording a
+// French message in v when it is not one. Absent or null leaves the zero time, which the
+// domain refuses where a time is needed.
 func parseInstant(v *workshops.ValidationError, name string, o opt[string], dst *time.Time) {
 	if !o.given() || o.Value == "" {
 		return
 	}
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(o.Value))
-	if err != nil {
+	raw := strings.TrimSpace(o.Value)
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil || !rfc3339RE.MatchString(raw) {
 		v.Add(name, "Indiquez la date et l'heure au format RFC 3339, avec le décalage horaire : par exemple 2026-12-01T14:00:00+01:00.")
 		return
 	}
-	*dst = t
+	*dst = t.Truncate(time.Second)
 }
 
 // parseDate reads a YYYY-MM-DD date (between 2000 and 2100) from member name, recording

@@ -90,6 +90,8 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		{"NumberInList", patchWorkshop, `{"themes":["ludique",3]}`, "", 400, []string{"themes/1"}},
 		{"ObjectForText", cancelSession, `{"reason":{"text":"x"}}`, "", 400, []string{"reason"}},
 		{"BooleanForDate", createSessions, `{"frequency":"dates","dates":["2027-01-05",true],"start":"14:00","end":"16:00"}`, "", 400, []string{"dates/1"}},
+		{"DeeplyNestedUnknownMember", patchWorkshop, `{"x":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + `}`, "", 400, []string{"x"}},
+		{"DeeplyNestedValue", patchWorkshop, `{"themes":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + `}`, "", 400, []string{"themes/0/0"}},
 		{"TextForCoordinate", patchStructure, `{"latitude":"48.69"}`, "", 400, []string{"latitude"}},
 
 		// Well-formed, but against the rules: 422 naming every member in cause.
@@ -116,6 +118,7 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 			b["starts_at"], b["ends_at"] = "1900-12-01T14:00:00+00:09", "1900-12-01T16:00:00+00:09"
 		}), "", 422, []string{"starts_at"}},
 		{"SessionWithoutOffset", createSessions, one(func(b map[string]any) { b["starts_at"], b["ends_at"] = "2026-12-01T14:00:00", "16h" }), "", 422, []string{"starts_at", "ends_at"}},
+		{"SessionWithOneDigitHour", createSessions, one(func(b map[string]any) { b["starts_at"] = "2026-12-01T7:00:00+01:00" }), "", 422, []string{"starts_at"}},
 		{"SessionWithoutTimes", createSessions, `{"capacity":4}`, "", 422, []string{"starts_at", "ends_at"}},
 		{"SessionOfTenHours", createSessions, one(func(b map[string]any) { b["ends_at"] = "2026-12-02T00:00:00+01:00" }), "", 422, []string{"ends_at"}},
 		{"SessionCapacityZero", createSessions, one(func(b map[string]any) { b["capacity"] = 0 }), "", 422, []string{"capacity"}},
@@ -124,6 +127,13 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		{"SessionAtAnotherStructuresPlace", createSessions, one(func(b map[string]any) { b["place_id"] = -1 }), "", 422, []string{"place_id"}},
 		{"SessionWithSeriesMembers", createSessions, one(func(b map[string]any) { b["until"], b["start"] = "2027-01-05", "14:00" }), "", 422, []string{"until", "start"}},
 
+		{"ManyImpossibleDays", createSessions, series(func(b map[string]any) {
+			skip := make([]string, 20000)
+			for i := range skip {
+				skip[i] = "2027-02-30"
+			}
+			b["skip"] = skip
+		}), "", 422, []string{"skip/0", "skip/1", "skip/2", "skip/3", "skip/4", "skip/5", "skip/6", "skip/7", "skip/8", "skip/9"}},
 		{"SeriesOf500Sessions", createSessions, series(func(b map[string]any) { b["until"] = "2036-08-26" }), "", 422, []string{"until"}},
 		{"SeriesOf105Sessions", createSessions, series(func(b map[string]any) { b["until"] = "2028-12-31" }), "", 422, []string{"until"}},
 		{"ParcoursOf150Dates", createSessions, map[string]any{"frequency": "dates", "dates": manyDates(150), "start": "14:00", "end": "16:00"}, "", 422, []string{"dates"}},
@@ -134,6 +144,8 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		{"SeriesImpossibleTimes", createSessions, series(func(b map[string]any) { b["start"], b["end"] = "25:00", "midi" }), "", 422, []string{"start", "end"}},
 		{"SeriesWithoutTimes", createSessions, series(func(b map[string]any) { delete(b, "start"); b["end"] = nil }), "", 422, []string{"start", "end"}},
 		{"SeriesImpossibleDates", createSessions, series(func(b map[string]any) { b["first"], b["skip"] = "2027-02-30", []string{"2027-01-12", "12/01/2027"} }), "", 422, []string{"first", "skip/1"}},
+		{"SeriesEmptyDays", createSessions, map[string]any{"frequency": "dates", "dates": []any{"2027-01-05", nil, ""}, "skip": []string{""}, "start": "14:00", "end": "16:00"}, "", 422,
+			[]string{"dates", "dates/1", "dates/2", "skip/0"}},
 		{"SeriesEverythingSkipped", createSessions, series(func(b map[string]any) { b["until"], b["skip"] = "2027-01-12", []string{"2027-01-05", "2027-01-12"} }), "", 422, []string{"skip"}},
 		{"SeriesUnknownFrequency", createSessions, series(func(b map[string]any) { b["frequency"] = "daily" }), "", 422, []string{"frequency"}},
 		{"SeriesWithSessionMembers", createSessions, series(func(b map[string]any) {

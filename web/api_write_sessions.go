@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,131 +11,6 @@ import (
 
 	"github.com/escale-numerique/escale/workshops"
 )
-
-// newSessionsInput is what POST /workshops/{slug}/sessions receives: one session
-// (starts_at and ends_at, instants with their offset), or a schedule (frequency, the days
-// it needs, start and end as Paris wall-clock times). capacity, place_id and animator
-// apply to every session; capacity defaults to the workshop's default capacity.
-type newSessionsInput struct {
-	StartsAt  opt[string]   `json:"starts_at"`
-	EndsAt    opt[string]   `json:"ends_at"`
-	Frequency opt[string]   `json:"frequency"`
-	First     opt[string]   `json:"first"`
-	Until     opt[string]   `json:"until"`
-	Dates     opt[[]string] `json:"dates"`
-	Skip      opt[[]string] `json:"skip"`
-	Start     opt[string]   `json:"start"`
-	End       opt[string]   `json:"end"`
-	Capacity  opt[int]      `json:"capacity"`
-	PlaceID   opt[int64]    `json:"place_id"`
-	Animator  opt[string]   `json:"animator"`
-}
-
-// scheduleMembers are the members of a schedule, by the frequencies they go with.
-var scheduleMembers = map[string][]string{
-	workshops.Once:        {"first"},
-	workshops.Weekly:      {"first", "until", "skip"},
-	workshops.Fortnightly: {"first", "until", "skip"},
-	workshops.OnDates:     {"dates", "skip"},
-}
-
-// sent returns the names of the schedule members that were sent.
-func (in *newSessionsInput) sent() map[string]bool {
-	out := map[string]bool{}
-	for name, o := range map[string]bool{
-		"first": in.First.Set, "until": in.Until.Set, "dates": in.Dates.Set, "skip": in.Skip.Set,
-		"start": in.Start.Set, "end": in.End.Set,
-	} {
-		if o {
-			out[name] = true
-		}
-	}
-	return out
-}
-
-// session reads a single session, or names what is wrong with it.
-func (in *newSessionsInput) session(capacity int) (*workshops.Session, error) {
-	v := &workshops.ValidationError{}
-	for name := range in.sent() {
-		v.Add(name, "Ce champ décrit une série : il ne s'emploie qu'avec frequency.")
-	}
-	sess := &workshops.Session{Capacity: capacity}
-	parseInstant(v, "starts_at", in.StartsAt, &sess.StartsAt)
-	parseInstant(v, "ends_at", in.EndsAt, &sess.EndsAt)
-	in.Capacity.applyIfGiven(&sess.Capacity)
-	in.PlaceID.apply(&sess.PlaceID)
-	in.Animator.apply(&sess.Animator)
-	if v.Err() != nil {
-		// The rest of the session's rules, so that every problem is named at once.
-		check := *sess
-		return nil, joinInvalid(v, renamed(check.Validate(), sessionNames))
-	}
-	return sess, nil
-}
-
-// schedule reads a schedule, or names what is wrong with it.
-func (in *newSessionsInput) schedule(capacity int) (workshops.Schedule, error) {
-	v := &workshops.ValidationError{}
-	sc := workshops.Schedule{Frequency: in.Frequency.Value, Capacity: capacity}
-	if in.StartsAt.Set {
-		v.Add("starts_at", "Une série se décrit par first (ou dates) et start, pas par starts_at.")
-	}
-	if in.EndsAt.Set {
-		v.Add("ends_at", "Une série se décrit par end (l'heure de fin), pas par ends_at.")
-	}
-	if allowed, ok := scheduleMembers[sc.Frequency]; ok {
-		for name := range in.sent() {
-			if name != "start" && name != "end" && !slices.Contains(allowed, name) {
-				v.Add(name, fmt.Sprintf("Ce champ ne s'emploie pas avec frequency « %s ».", sc.Frequency))
-			}
-		}
-	}
-	sc.First = parseDate(v, "first", in.First.Value)
-	sc.Until = parseDate(v, "until", in.Until.Value)
-	for i, d := range in.Dates.Value {
-		sc.Dates = append(sc.Dates, parseDate(v, "dates/"+strconv.Itoa(i), d))
-	}
-	for i, d := range in.Skip.Value {
-		sc.Skip = append(sc.Skip, parseDate(v, "skip/"+strconv.Itoa(i), d))
-	}
-	sc.Start = parseClock(v, "start", in.Start, "Indiquez l'heure de début, par exemple 14:00.")
-	sc.End = parseClock(v, "end", in.End, "Indiquez l'heure de fin, par exemple 16:00.")
-	in.Capacity.applyIfGiven(&sc.Capacity)
-	in.PlaceID.apply(&sc.PlaceID)
-	in.Animator.apply(&sc.Animator)
-	if v.Err() != nil {
-		_, err := sc.Sessions()
-		return sc, joinInvalid(v, err)
-	}
-	return sc, nil
-}
-
-// parseClock reads a Paris wall-clock time ("14:00") from member name, recording msg in v
-// when it is missing and a format message when it is not a time.
-func parseClock(v *workshops.ValidationError, name string, o opt[string], msg string) workshops.Clock {
-	if !o.given() || strings.TrimSpace(o.Value) == "" {
-		v.Add(name, msg)
-		return workshops.Clock{}
-	}
-	c, err := workshops.ParseClock(strings.TrimSpace(o.Value))
-	if err != nil {
-		v.Add(name, "Indiquez une heure au format HH:MM, par exemple 14:00.")
-	}
-	return c
-}
-
-// sessionNames are the API names of the domain's session fields, where they differ.
-var sessionNames = map[string]string{"place": "place_id", "cancel_reason": "reason"}
-
-// scheduleNames are the API names of the fields of the sessions a schedule makes: their
-// days and times come from first (or dates), start and end.
-func scheduleNames(frequency string) map[string]string {
-	day := "first"
-	if frequency == workshops.OnDates {
-		day = "dates"
-	}
-	return map[string]string{"place": "place_id", "starts_at": day, "ends_at": "end"}
-}
 
 // apiCreateSessions adds one session, or the sessions of a schedule (a weekly or
 // fortnightly series, or a parcours on chosen dates), to a workshop: 201 with the
