@@ -333,3 +333,43 @@ func TestAPIWriteUnknownTargets(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIWriteDropsControlCharacters: a NUL byte or another control character in any
+// text is dropped before it reaches the database (which would refuse it) or a feed.
+func TestAPIWriteDropsControlCharacters(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		r := newRoles(t, e)
+		nul := "a\u0000b\u0007c"
+		body := newWorkshopBody(r.st.Slug)
+		for _, k := range []string{"title", "summary", "description", "what_to_bring", "accessibility", "price_details"} {
+			body[k] = nul
+		}
+		var w apiWorkshopOut
+		e.sendJSON(call{method: "POST", path: "/api/v1/workshops", token: r.member(), body: body}, 201, &w)
+		if w.Title != "abc" || w.Description != "abc" {
+			t.Errorf("workshop %+v", w)
+		}
+		var out struct{ Items []apiSessionOut }
+		e.sendJSON(call{method: "POST", path: "/api/v1/workshops/" + w.Slug + "/sessions", token: r.member(), body: map[string]any{
+			"starts_at": "2026-12-01T14:00:00+01:00", "ends_at": "2026-12-01T16:00:00+01:00", "animator": nul,
+		}}, 201, &out)
+		path := "/api/v1/sessions/" + strconv.FormatInt(out.Items[0].ID, 10)
+		e.sendJSON(call{method: "PATCH", path: path, token: r.member(), body: map[string]any{"animator": nul}}, 200, nil)
+		var got apiSessionOut
+		e.sendJSON(call{method: "POST", path: path + "/cancel", token: r.member(), body: map[string]any{"reason": nul}}, 200, &got)
+		if got.CancelReason == nil || *got.CancelReason != "abc" {
+			t.Errorf("cancel reason %v", got.CancelReason)
+		}
+		st := map[string]any{}
+		for _, k := range []string{"name", "description", "address", "address_extra", "town", "access", "accessibility", "opening_hours"} {
+			st[k] = nul
+		}
+		e.sendJSON(call{method: "PATCH", path: "/api/v1/structures/" + r.st.Slug, token: r.member(), body: st}, 200, nil)
+		resp, body2 := e.send(call{method: "PATCH", path: "/api/v1/structures/" + r.st.Slug, token: r.member(),
+			body: map[string]any{"email": "a\u0000@b.fr", "phone": "03\u000083", "website": "https://a\u0000b.fr", "postcode": "54\u0000000"}})
+		if resp.StatusCode != 200 && resp.StatusCode != 422 {
+			t.Errorf("contacts with NUL bytes = %d: %s", resp.StatusCode, body2)
+		}
+	})
+}
