@@ -83,6 +83,8 @@ func frenchTitle(status int) string {
 		return "Cette action n'est plus possible."
 	case http.StatusRequestEntityTooLarge:
 		return "La demande est trop volumineuse."
+	case http.StatusUnsupportedMediaType:
+		return "Le format de la demande n'est pas pris en charge."
 	case http.StatusUnprocessableEntity:
 		return "Certaines informations sont à corriger."
 	case http.StatusTooManyRequests:

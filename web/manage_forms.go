@@ -35,33 +35,6 @@ func validationOf(err error) *workshops.ValidationError {
 	return nil
 }
 
-// renamed returns a validation error whose fields are renamed by names (domain names
-// such as "starts_at" to the form's "start"), or nil for nil.
-func renamed(ve *workshops.ValidationError, names map[string]string) *workshops.ValidationError {
-	if ve == nil {
-		return nil
-	}
-	out := &workshops.ValidationError{}
-	keys := make([]string, 0, len(ve.Fields))
-	for k := range ve.Fields {
-		keys = append(keys, k)
-	}
-	// Renamed fields may collide: keep the message of the form's own name first.
-	sort.Slice(keys, func(i, j int) bool {
-		_, ri := names[keys[i]]
-		_, rj := names[keys[j]]
-		return !ri && rj
-	})
-	for _, k := range keys {
-		name := k
-		if n, ok := names[k]; ok {
-			name = n
-		}
-		out.Add(name, ve.Fields[k])
-	}
-	return out
-}
-
 // formView builds the fields of one form: each helper returns a field ready for its
 // template and remembers where the field is, for the error summary.
 type formView struct {

@@ -71,7 +71,7 @@ type plannedDayView struct {
 
 func (s *server) newScheduleView(c *fiber.Ctx, plan *workshops.SchedulePlan, values url.Values, rows int, ve *workshops.ValidationError) scheduleView {
 	w := plan.Workshop
-	f := newFormView("p-", values, renamed(ve, sessionFieldNames))
+	f := newFormView("p-", values, ve.Renamed(sessionFieldNames))
 	v := scheduleView{
 		Workshop:    w,
 		WorkshopURL: manageWorkshopURL(w.Slug),
@@ -172,7 +172,7 @@ func (s *server) createSessions(c *fiber.Ctx) error {
 	}
 	if ve != nil && f.Schedule.Frequency == workshops.OnDates {
 		// The count of sessions is about the dates chosen, not a series' last date.
-		ve = renamed(ve, map[string]string{"until": "dates"})
+		ve = ve.Renamed(map[string]string{"until": "dates"})
 	}
 	v := s.newScheduleView(c, plan, values, f.Rows, ve)
 	if len(plan.Days) > 0 {
@@ -218,7 +218,7 @@ type moveView struct {
 
 func (s *server) newSessionManageView(c *fiber.Ctx, ed *workshops.SessionEditor, values url.Values, ve *workshops.ValidationError) sessionManageView {
 	sess := ed.Session
-	f := newFormView("e-", values, renamed(ve, sessionFieldNames))
+	f := newFormView("e-", values, ve.Renamed(sessionFieldNames))
 	v := sessionManageView{
 		Session:      sess,
 		Workshop:     sess.Workshop,

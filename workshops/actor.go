@@ -65,6 +65,12 @@ func (a Actor) MayManage(st *Structure) bool {
 	return a.System || a.MemberOf(st.ID) || a.Coordinates(st.TerritoryID)
 }
 
+// ManagesAny reports whether the actor may manage at least one structure: whether any
+// change of the calendar can be theirs at all.
+func (a Actor) ManagesAny() bool {
+	return a.System || len(a.Structures) > 0 || len(a.Territories) > 0
+}
+
 // structureFor loads the structure of id inside tx and checks that the actor may manage
 // it: ErrNotFound for an unknown structure, ErrForbidden otherwise.
 func structureFor(ctx context.Context, tx bun.IDB, actor Actor, id int64) (*Structure, error) {

@@ -52,3 +52,32 @@ func (e *ValidationError) Err() error {
 	}
 	return e
 }
+
+// Renamed returns the messages with their fields renamed through names (a field not in
+// names keeps its name): a form or the API names fields its own way. When two fields end
+// with the same name, the message of the one that kept its name wins, then the first in
+// alphabetical order, so the outcome never depends on map order. A nil error stays nil.
+func (e *ValidationError) Renamed(names map[string]string) *ValidationError {
+	if e == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	sort.SliceStable(keys, func(i, j int) bool {
+		_, ri := names[keys[i]]
+		_, rj := names[keys[j]]
+		return !ri && rj
+	})
+	out := &ValidationError{}
+	for _, k := range keys {
+		name := k
+		if n, ok := names[k]; ok {
+			name = n
+		}
+		out.Add(name, e.Fields[k])
+	}
+	return out
+}

@@ -39,3 +39,21 @@ func (l *List) Scan(src any) error {
 
 // Has reports whether the list holds code.
 func (l List) Has(code string) bool { return slices.Contains(l, code) }
+
+// distinct returns xs without repeated values, in the order they first appear. Lists
+// come from forms and API clients, which may repeat a code; a repeat would be stored
+// twice or, for themes, break the link table's key.
+func distinct[S ~[]E, E comparable](xs S) S {
+	if len(xs) < 2 {
+		return xs
+	}
+	seen := make(map[E]bool, len(xs))
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

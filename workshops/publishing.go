@@ -3,6 +3,7 @@ package workshops
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 )
@@ -63,37 +64,51 @@ func (s *Service) UpdateWorkshop(ctx context.Context, actor Actor, w *Workshop) 
 		if err != nil {
 			return err
 		}
-		if old.Kind != w.Kind {
-			n, err := tx.NewSelect().Model((*Session)(nil)).Where("workshop_id = ?", w.ID).Count(ctx)
-			if err != nil {
-				return fmt.Errorf("count sessions: %w", err)
-			}
-			if n > 0 {
-				return &ValidationError{Fields: map[string]string{"kind": "Des séances existent déjà : un atelier à la carte ne peut pas devenir un parcours, ni l'inverse. Créez plutôt un nouvel atelier."}}
-			}
-		}
-		w.StructureID, w.Slug, w.Status, w.CreatedAt = old.StructureID, old.Slug, old.Status, old.CreatedAt
-		w.UpdatedAt = s.now().UTC()
-		if _, err := tx.NewUpdate().Model(w).Column(editableWorkshopColumns...).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("update workshop: %w", err)
-		}
-		if err := s.replaceThemes(ctx, tx, voc, w); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, st, "updated", "workshop", w.ID, w.Title)
+		return s.saveWorkshop(ctx, tx, actor, voc, st, old, w)
 	})
+}
+
+// saveWorkshop stores w's editable fields and themes over old, the stored workshop of
+// the same ID, in tx; the slug, structure and status stay old's. w must be valid.
+func (s *Service) saveWorkshop(ctx context.Context, tx bun.Tx, actor Actor, voc *Vocabulary, st *Structure, old, w *Workshop) error {
+	if old.Kind != w.Kind {
+		n, err := tx.NewSelect().Model((*Session)(nil)).Where("workshop_id = ?", old.ID).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
+		if n > 0 {
+			return &ValidationError{Fields: map[string]string{"kind": "Des séances existent déjà : un atelier à la carte ne peut pas devenir un parcours, ni l'inverse. Créez plutôt un nouvel atelier."}}
+		}
+	}
+	w.ID, w.StructureID, w.Slug, w.Status, w.CreatedAt = old.ID, old.StructureID, old.Slug, old.Status, old.CreatedAt
+	w.UpdatedAt = s.now().UTC()
+	if _, err := tx.NewUpdate().Model(w).Column(editableWorkshopColumns...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update workshop: %w", err)
+	}
+	if err := s.replaceThemes(ctx, tx, voc, w); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, st, "updated", "workshop", w.ID, w.Title)
 }
 
 func (s *Service) replaceThemes(ctx context.Context, tx bun.Tx, voc *Vocabulary, w *Workshop) error {
 	if _, err := tx.NewDelete().Model((*WorkshopTheme)(nil)).Where("workshop_id = ?", w.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("clear workshop themes: %w", err)
 	}
+	return s.insertThemes(ctx, tx, voc, w)
+}
+
+// insertThemes links a stored workshop to the themes of w.ThemeSlugs, which must all be
+// in the vocabulary, and sets w.Themes to them in the vocabulary's order; a slug given
+// twice counts once.
+func (s *Service) insertThemes(ctx context.Context, tx bun.Tx, voc *Vocabulary, w *Workshop) error {
 	links := make([]WorkshopTheme, 0, len(w.ThemeSlugs))
 	w.Themes = w.Themes[:0]
-	for _, slug := range w.ThemeSlugs {
-		th := voc.Theme(slug)
-		links = append(links, WorkshopTheme{WorkshopID: w.ID, ThemeID: th.ID})
-		w.Themes = append(w.Themes, *th)
+	for _, th := range voc.Themes {
+		if slices.Contains(w.ThemeSlugs, th.Slug) {
+			links = append(links, WorkshopTheme{WorkshopID: w.ID, ThemeID: th.ID})
+			w.Themes = append(w.Themes, th)
+		}
 	}
 	if _, err := tx.NewInsert().Model(&links).Exec(ctx); err != nil {
 		return fmt.Errorf("insert workshop themes: %w", err)
@@ -117,19 +132,24 @@ func (s *Service) SetWorkshopStatus(ctx context.Context, actor Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		if w.Status == status {
-			return nil
-		}
-		w.Status, w.UpdatedAt = status, s.now().UTC()
-		if _, err := tx.NewUpdate().Model(w).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("set workshop status: %w", err)
-		}
-		action := "published"
-		if status == WorkshopDraft {
-			action = "unpublished"
-		}
-		return s.record(ctx, tx, actor, st, action, "workshop", w.ID, w.Title)
+		return s.saveWorkshopStatus(ctx, tx, actor, st, w, status)
 	})
+}
+
+// saveWorkshopStatus stores a valid status of the stored workshop w in tx, if it changes.
+func (s *Service) saveWorkshopStatus(ctx context.Context, tx bun.Tx, actor Actor, st *Structure, w *Workshop, status string) error {
+	if w.Status == status {
+		return nil
+	}
+	w.Status, w.UpdatedAt = status, s.now().UTC()
+	if _, err := tx.NewUpdate().Model(w).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("set workshop status: %w", err)
+	}
+	action := "published"
+	if status == WorkshopDraft {
+		action = "unpublished"
+	}
+	return s.record(ctx, tx, actor, st, action, "workshop", w.ID, w.Title)
 }
 
 // DuplicateWorkshop copies a workshop, themes included and sessions not, as a draft titled
@@ -184,19 +204,25 @@ func (s *Service) UpdateStructure(ctx context.Context, actor Actor, st *Structur
 		if err != nil {
 			return err
 		}
-		st.Slug, st.TerritoryID, st.Status, st.CreatedAt = old.Slug, old.TerritoryID, old.Status, old.CreatedAt
-		st.UpdatedAt = s.now().UTC()
-		if _, err := tx.NewUpdate().Model(st).Column(editableStructureColumns...).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("update structure: %w", err)
-		}
-		_, err = tx.NewUpdate().Model((*Session)(nil)).
-			Set("town_key = ?, postcode = ?, departement = ?", st.TownKey, st.Postcode, departement(st.Postcode)).
-			Where("structure_id = ? AND place_id IS NULL", st.ID).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("relocate sessions: %w", err)
-		}
-		return s.record(ctx, tx, actor, st, "updated", "structure", st.ID, st.Name)
+		return s.saveStructure(ctx, tx, actor, old, st)
 	})
+}
+
+// saveStructure stores st's profile over old, the stored structure of the same ID, in tx;
+// the slug, territory and status stay old's. st must be valid.
+func (s *Service) saveStructure(ctx context.Context, tx bun.Tx, actor Actor, old, st *Structure) error {
+	st.ID, st.Slug, st.TerritoryID, st.Status, st.CreatedAt = old.ID, old.Slug, old.TerritoryID, old.Status, old.CreatedAt
+	st.UpdatedAt = s.now().UTC()
+	if _, err := tx.NewUpdate().Model(st).Column(editableStructureColumns...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update structure: %w", err)
+	}
+	_, err := tx.NewUpdate().Model((*Session)(nil)).
+		Set("town_key = ?, postcode = ?, departement = ?", st.TownKey, st.Postcode, departement(st.Postcode)).
+		Where("structure_id = ? AND place_id IS NULL", st.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("relocate sessions: %w", err)
+	}
+	return s.record(ctx, tx, actor, st, "updated", "structure", st.ID, st.Name)
 }
 
 // SetStructureStatus validates (active) or refuses a structure that asked to join, or

@@ -124,8 +124,8 @@ func (sc Schedule) Candidates() ([]Date, error) {
 			}
 		}
 	case OnDates:
-		for _, d := range sc.Dates {
-			if !d.IsZero() && !slices.Contains(days, d) {
+		for _, d := range distinct(sc.Dates) {
+			if !d.IsZero() {
 				days = append(days, d)
 			}
 		}
@@ -149,13 +149,22 @@ func (sc Schedule) Days() ([]Date, error) {
 	if err != nil {
 		return nil, err
 	}
-	days = slices.DeleteFunc(days, func(d Date) bool { return slices.Contains(sc.Skip, d) })
+	// A set, so that a client's long list of days to skip costs no more than reading it.
+	skip := make(map[Date]bool, len(sc.Skip))
+	for _, d := range sc.Skip {
+		skip[d] = true
+	}
+	days = slices.DeleteFunc(days, func(d Date) bool { return skip[d] })
 	v := &ValidationError{}
 	switch {
 	case len(days) == 0:
 		v.Add("skip", "Toutes les dates sont exclues : il ne reste aucune séance.")
 	case len(days) > MaxScheduledSessions:
-		v.Add("until", fmt.Sprintf("Cela ferait %d séances : %d au plus à la fois.", len(days), MaxScheduledSessions))
+		field := "until"
+		if sc.Frequency == OnDates {
+			field = "dates"
+		}
+		v.Add(field, fmt.Sprintf("Cela ferait %d séances : %d au plus à la fois.", len(days), MaxScheduledSessions))
 	}
 	return days, v.Err()
 }

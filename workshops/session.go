@@ -125,7 +125,7 @@ func (s *Session) Validate() error {
 		v.Add("ends_at", "Indiquez l'heure de fin.")
 	case !s.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt):
 		v.Add("ends_at", "La fin doit être après le début.")
-	case s.EndsAt.Sub(s.StartsAt) > MaxDurationMinutes*time.Minute:
+	case !s.StartsAt.IsZero() && s.EndsAt.Sub(s.StartsAt) > MaxDurationMinutes*time.Minute:
 		v.Add("ends_at", "Une séance dure au plus 8 heures.")
 	}
 	if s.Capacity < 1 || s.Capacity > MaxCapacity {

@@ -159,6 +159,7 @@ func (st *Structure) normalize() {
 	if st.Status == "" {
 		st.Status = StructureActive
 	}
+	st.Labels = distinct(st.Labels)
 	st.TownKey = Key(st.Town)
 	st.SearchKey = searchKey(st.Name, st.Town, st.Postcode, StructureKinds.Label(st.Kind))
 }

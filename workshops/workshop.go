@@ -107,6 +107,8 @@ func (w *Workshop) normalize() {
 	if len(w.Languages) == 0 {
 		w.Languages = List{"fr"}
 	}
+	w.ThemeSlugs, w.Languages = distinct(w.ThemeSlugs), distinct(w.Languages)
+	w.DevicesToBring, w.DevicesLent = distinct(w.DevicesToBring), distinct(w.DevicesLent)
 	w.SearchKey = searchKey(w.Title, w.Summary, w.Description, LifeEvents.Label(w.LifeEvent))
 }
 
@@ -210,15 +212,8 @@ func (s *Service) CreateWorkshop(ctx context.Context, actor Actor, w *Workshop) 
 		if _, err := tx.NewInsert().Model(w).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert workshop: %w", err)
 		}
-		links := make([]WorkshopTheme, 0, len(w.ThemeSlugs))
-		w.Themes = w.Themes[:0]
-		for _, slug := range w.ThemeSlugs {
-			th := voc.Theme(slug)
-			links = append(links, WorkshopTheme{WorkshopID: w.ID, ThemeID: th.ID})
-			w.Themes = append(w.Themes, *th)
-		}
-		if _, err := tx.NewInsert().Model(&links).Exec(ctx); err != nil {
-			return fmt.Errorf("insert workshop themes: %w", err)
+		if err := s.insertThemes(ctx, tx, voc, w); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, actor, st, "created", "workshop", w.ID, w.Title)
 	})
