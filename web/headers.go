@@ -1,6 +1,9 @@
 package web
 
 import (
+	"bytes"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 )
@@ -25,4 +28,19 @@ func securityHeaders() fiber.Handler {
 		CrossOriginResourcePolicy: "cross-origin",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 	})
+}
+
+// rejectNUL answers 400 to a path or query parameter holding a NUL byte: no page, feed or
+// API call has any use for one, and databases refuse them in queries.
+func rejectNUL(c *fiber.Ctx) error {
+	bad := strings.ContainsRune(c.Path(), 0)
+	if !bad {
+		c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+			bad = bad || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0
+		})
+	}
+	if bad {
+		return fiber.NewError(fiber.StatusBadRequest, "L'adresse contient un caractère invalide.")
+	}
+	return c.Next()
 }

@@ -11,6 +11,7 @@ import (
 func (s *server) routes(app *fiber.App) {
 	app.Use(recover.New())
 	app.Use(securityHeaders())
+	app.Use(rejectNUL)
 	app.Use(compress.New(compress.Config{
 		Level: compress.LevelBestSpeed,
 		// Feeds carry their own pre-compressed bodies (see feeds.go).

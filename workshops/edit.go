@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 )
 
 // Edits that change some fields of a thing and keep the others (the JSON API's PATCH):
@@ -19,6 +18,9 @@ import (
 // as UpdateWorkshop and SetWorkshopStatus do. It returns the stored workshop with its
 // structure and themes. Returns a *ValidationError, ErrNotFound or ErrForbidden.
 func (s *Service) EditWorkshop(ctx context.Context, actor Actor, slug string, edit func(w *Workshop)) (*Workshop, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	voc, err := s.Vocabulary(ctx)
 	if err != nil {
 		return nil, err
@@ -26,7 +28,7 @@ func (s *Service) EditWorkshop(ctx context.Context, actor Actor, slug string, ed
 	var out *Workshop
 	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		old := new(Workshop)
-		if err := forUpdate(tx.NewSelect().Model(old).Where("w.slug = ?", slug)).Scan(ctx); err != nil {
+		if err := lockForUpdate(tx.NewSelect().Model(old).Where("w.slug = ?", slug)).Scan(ctx); err != nil {
 			return notFound(err, "get workshop")
 		}
 		st, err := structureFor(ctx, tx, actor, old.StructureID)
@@ -67,10 +69,13 @@ func (s *Service) EditWorkshop(ctx context.Context, actor Actor, slug string, ed
 // validates and stores them as UpdateStructure does. It returns the stored structure.
 // Returns a *ValidationError, ErrNotFound or ErrForbidden.
 func (s *Service) EditStructure(ctx context.Context, actor Actor, slug string, edit func(st *Structure)) (*Structure, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	var out *Structure
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		old := new(Structure)
-		if err := forUpdate(tx.NewSelect().Model(old).Where("st.slug = ?", slug)).Scan(ctx); err != nil {
+		if err := lockForUpdate(tx.NewSelect().Model(old).Where("st.slug = ?", slug)).Scan(ctx); err != nil {
 			return notFound(err, "get structure")
 		}
 		if !actor.MayManage(old) {
@@ -118,13 +123,4 @@ func (s *Service) SessionsForEdit(ctx context.Context, actor Actor, ids ...int64
 		return nil, err
 	}
 	return out, nil
-}
-
-// forUpdate locks the selected rows until the transaction ends, on PostgreSQL. SQLite
-// has no such clause and needs none: it runs one write transaction at a time.
-func forUpdate(q *bun.SelectQuery) *bun.SelectQuery {
-	if q.Dialect().Name() == dialect.PG {
-		return q.For("UPDATE")
-	}
-	return q
 }

@@ -104,12 +104,17 @@ func (f *Filter) Validate(voc *Vocabulary) error {
 	v := &ValidationError{}
 	for _, code := range f.Levels {
 		if voc.Level(code) == nil {
-			v.Add("level", fmt.Sprintf("Le niveau « %s » n'existe pas. Choisissez un niveau dans la liste.", truncate(code, 40)))
+			v.Add("level", fmt.Sprintf("Le niveau « %s » n'existe pas. Choisissez un niveau dans la liste.", truncate(cleanLine(code), 40)))
 		}
 	}
 	for _, slug := range f.Themes {
 		if voc.Theme(slug) == nil {
-			v.Add("theme", fmt.Sprintf("Le thème « %s » n'existe pas. Choisissez un thème dans la liste.", truncate(slug, 40)))
+			v.Add("theme", fmt.Sprintf("Le thème « %s » n'existe pas. Choisissez un thème dans la liste.", truncate(cleanLine(slug), 40)))
+		}
+	}
+	for _, slug := range f.Structures {
+		if !IsSlug(slug) {
+			v.Add("structure", "Cette structure n'existe pas. Choisissez une structure dans la liste.")
 		}
 	}
 	if len([]rune(f.Query)) > maxQuery {

@@ -24,6 +24,9 @@ func (s *Service) ScheduleSessions(ctx context.Context, actor Actor, workshopID 
 // WorkshopForEdit returns a workshop, draft or published, with its structure and themes,
 // to someone who may manage it. Returns ErrNotFound or ErrForbidden.
 func (s *Service) WorkshopForEdit(ctx context.Context, actor Actor, slug string) (*Workshop, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	w := new(Workshop)
 	err := s.db.NewSelect().Model(w).Relation("Structure").Relation("Themes", orderThemes).
 		Where("w.slug = ?", slug).Scan(ctx)
@@ -176,6 +179,9 @@ func (s *Service) DuplicateWorkshop(ctx context.Context, actor Actor, id int64) 
 // StructureForEdit returns a structure, whatever its status, to someone who may manage it.
 // Returns ErrNotFound or ErrForbidden.
 func (s *Service) StructureForEdit(ctx context.Context, actor Actor, slug string) (*Structure, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	st := new(Structure)
 	if err := s.db.NewSelect().Model(st).Where("st.slug = ?", slug).Scan(ctx); err != nil {
 		return nil, notFound(err, "get structure")

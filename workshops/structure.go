@@ -317,6 +317,9 @@ func (s *Service) CreatePlace(ctx context.Context, actor Actor, p *Place) error 
 
 // Structure returns the active structure of a slug, or ErrNotFound.
 func (s *Service) Structure(ctx context.Context, slug string) (*Structure, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	st := new(Structure)
 	err := s.db.NewSelect().Model(st).Where("st.slug = ?", slug).Where("st.status = ?", StructureActive).Scan(ctx)
 	if err != nil {

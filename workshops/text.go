@@ -95,3 +95,19 @@ func CleanLine(s string) string { return cleanLine(s) }
 
 // CleanText is CleanLine for multi-line text: newlines stay.
 func CleanText(s string) string { return cleanText(s) }
+
+// IsSlug reports whether s can be a slug: lowercase letters, digits and dashes, at most
+// 100 characters. Lookups of anything else are not found without asking the database
+// (a NUL byte in a query would make it fail).
+func IsSlug(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -222,6 +222,9 @@ func (s *Service) CreateWorkshop(ctx context.Context, actor Actor, w *Workshop) 
 // Workshop returns the published workshop of a slug, with its structure and themes, or
 // ErrNotFound.
 func (s *Service) Workshop(ctx context.Context, slug string) (*Workshop, error) {
+	if !IsSlug(slug) {
+		return nil, ErrNotFound
+	}
 	w := new(Workshop)
 	err := s.db.NewSelect().Model(w).
 		Relation("Structure").
