@@ -114,7 +114,7 @@ func TestAPIWorkshopShowsItsUpcomingSessions(t *testing.T) {
 		wt.Session(t, e.svc, w, wt.Paris(t, 2026, 11, 17, 14, 0), nil) // over: not shown
 		soon := wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 8, 14, 0), nil)
 		first := wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 1, 14, 0), nil)
-		if _, err := e.svc.CancelSession(t.Context(), workshops.System, soon.ID, ""); err != nil {
+		if _, err := e.svc.CancelSession(t.Context(), workshops.System, soon.ID, "Salle indisponible"); err != nil {
 			t.Fatal(err)
 		}
 		var got struct {
@@ -135,8 +135,8 @@ func TestAPIWorkshopShowsItsUpcomingSessions(t *testing.T) {
 		if len(got.Sessions) != 2 || got.Sessions[0].ID != first.ID || got.Sessions[1].ID != soon.ID || !got.Sessions[1].Cancelled {
 			t.Errorf("sessions = %+v, want the two upcoming ones, the cancelled one included", got.Sessions)
 		}
-		if got.Sessions[1].CancelReason != nil {
-			t.Errorf("cancel_reason = %q, want null without a reason", *got.Sessions[1].CancelReason)
+		if r := got.Sessions[1].CancelReason; r == nil || *r != "Salle indisponible" {
+			t.Errorf("cancel_reason = %v, want the reason given", r)
 		}
 	})
 }

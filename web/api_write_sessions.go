@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -151,11 +150,8 @@ func (s *server) apiCancelSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Reason.Value) == "" {
-		return invalidMember("reason", "Indiquez le motif de l'annulation : il est montré au public et aux personnes inscrites.")
-	}
 	if _, err := s.ws.CancelSession(c.UserContext(), actor(c), id, in.Reason.Value); err != nil {
-		return s.sessionError(err, id)
+		return s.sessionError(renamed(err, map[string]string{"cancel_reason": "reason"}), id)
 	}
 	return s.renderManagedSession(c, id)
 }

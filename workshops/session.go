@@ -338,9 +338,13 @@ func (s *Service) UpdateSession(ctx context.Context, actor Actor, id int64, ch S
 
 // CancelSession cancels a session with a reason shown to the public. The session stays in
 // the calendar and its feeds, marked cancelled, with a higher SEQUENCE, and the outbox
-// records that the people enrolled must be told. Cancelling a cancelled session changes
-// nothing. Returns ErrNotFound, ErrForbidden or a *ValidationError.
+// records that the people enrolled must be told. The reason is required. Cancelling a
+// cancelled session changes nothing. Returns ErrNotFound, ErrForbidden or a
+// *ValidationError.
 func (s *Service) CancelSession(ctx context.Context, actor Actor, id int64, reason string) (*Session, error) {
+	if cleanText(reason) == "" {
+		return nil, &ValidationError{Fields: map[string]string{"cancel_reason": "Indiquez la raison de l'annulation : elle sera affichée sur la page de la séance et annoncée aux personnes inscrites."}}
+	}
 	sess := new(Session)
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := lockForUpdate(tx.NewSelect().Model(sess).Where("s.id = ?", id)).Scan(ctx); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // SessionEditor is what a session's management page shows.
@@ -146,9 +145,6 @@ func (s *Service) CancelSessionWithReason(ctx context.Context, actor Actor, id i
 	ed, err := s.SessionEditor(ctx, actor, id)
 	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(cleanText(reason)) == "" {
-		return ed, &ValidationError{Fields: map[string]string{"cancel_reason": "Indiquez la raison de l'annulation : elle sera affichée sur la page de la séance."}}
 	}
 	if _, err := s.CancelSession(ctx, actor, id, reason); err != nil {
 		return ed, err
