@@ -265,3 +265,17 @@ func TestStorage(t *testing.T) {
 		}
 	})
 }
+
+func TestSecretIsCreatedOnceAndKept(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		a, err := e.acc.Secret(context.Background())
+		if err != nil || len(a) != 32 {
+			t.Fatalf("Secret = %x, %v", a, err)
+		}
+		b, _ := e.acc.Secret(context.Background())
+		if string(a) != string(b) {
+			t.Error("the secret changed between calls")
+		}
+	})
+}

@@ -47,6 +47,11 @@ type Config struct {
 	MailFromName string
 	// MailMaxAttempts is how many attempts a message gets before it is given up.
 	MailMaxAttempts int
+	// Secret signs the links given to people (cancellation links); empty: one is created
+	// and kept in the database.
+	Secret string
+	// RetentionDays is how long personal data is kept after a booking's last session.
+	RetentionDays int
 }
 
 // envVars documents every environment variable; the README's table follows it.
@@ -67,6 +72,8 @@ var envVars = []struct{ name, flag, help string }{
 	{"ESCALE_MAIL_FROM", "mail-from", "adresse d'expédition des courriels (obligatoire avec un serveur SMTP)"},
 	{"ESCALE_MAIL_FROM_NAME", "mail-from-name", "nom d'expéditeur affiché (Escale)"},
 	{"ESCALE_MAIL_MAX_ATTEMPTS", "mail-max-attempts", "tentatives d'envoi d'un message avant de l'abandonner (8)"},
+	{"ESCALE_SECRET", "secret", "secret qui signe les liens d'annulation (vide : créé et gardé dans la base)"},
+	{"ESCALE_RETENTION_DAYS", "retention-days", "jours de conservation des données personnelles après la dernière séance (365)"},
 }
 
 // loadConfig reads the environment through getenv, then the flags in args. It returns the
@@ -74,7 +81,7 @@ var envVars = []struct{ name, flag, help string }{
 func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Config, []string, error) {
 	cfg := Config{
 		Host: "0.0.0.0", Port: 8080, LogFormat: "auto", ShutdownTimeout: 30 * time.Second,
-		SMTPTLS: string(notify.TLSStartTLS), MailFromName: "Escale", MailMaxAttempts: 8,
+		SMTPTLS: string(notify.TLSStartTLS), MailFromName: "Escale", MailMaxAttempts: 8, RetentionDays: 365,
 	}
 	var errs []error
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
@@ -135,6 +142,14 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 		}
 		cfg.MailMaxAttempts = n
 	}
+	cfg.Secret = getenv("ESCALE_SECRET")
+	if v := env("ESCALE_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ESCALE_RETENTION_DAYS=%q: expected a number of days", v))
+		}
+		cfg.RetentionDays = n
+	}
 	if len(errs) > 0 {
 		return cfg, nil, errors.Join(errs...)
 	}
@@ -157,6 +172,8 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "ESCALE_MAIL_FROM")
 	fs.StringVar(&cfg.MailFromName, "mail-from-name", cfg.MailFromName, "ESCALE_MAIL_FROM_NAME")
 	fs.IntVar(&cfg.MailMaxAttempts, "mail-max-attempts", cfg.MailMaxAttempts, "ESCALE_MAIL_MAX_ATTEMPTS")
+	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "ESCALE_SECRET")
+	fs.IntVar(&cfg.RetentionDays, "retention-days", cfg.RetentionDays, "ESCALE_RETENTION_DAYS")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, err
@@ -166,6 +183,12 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	case "auto", "text", "json":
 	default:
 		return cfg, nil, fmt.Errorf("log format %q: expected auto, text or json", cfg.LogFormat)
+	}
+	if cfg.Secret != "" && len(cfg.Secret) < 32 {
+		return cfg, nil, errors.New("secret: at least 32 characters (for example: openssl rand -hex 32)")
+	}
+	if cfg.RetentionDays < 30 || cfg.RetentionDays > 3650 {
+		return cfg, nil, fmt.Errorf("retention %d days: expected 30 to 3650", cfg.RetentionDays)
 	}
 	if cfg.Port < 0 || cfg.Port > 65535 {
 		return cfg, nil, fmt.Errorf("port %d: expected 0 to 65535", cfg.Port)

@@ -19,6 +19,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/web"
 	"github.com/escale-numerique/escale/workshops"
@@ -198,7 +199,16 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		baseURL = "http://localhost:" + strconv.Itoa(port)
 	}
 	acc := accounts.NewService(db, svc, baseURL)
+	secret := []byte(cfg.Secret)
+	if len(secret) == 0 {
+		if secret, err = acc.Secret(ctx); err != nil {
+			ln.Close()
+			return fmt.Errorf("server secret: %w", err)
+		}
+	}
+	en := enrollment.NewService(db, svc, baseURL, secret)
 	app, err := web.New(web.Deps{
+		Enrollment:     en,
 		Workshops:      svc,
 		Accounts:       acc,
 		BaseURL:        baseURL,
@@ -223,6 +233,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		logger.Warn("calendar change watcher", "error", err)
 	})
 	go sweepExpired(watchCtx, acc, logger)
+	go purgeDaily(watchCtx, en, time.Duration(cfg.RetentionDays)*24*time.Hour, logger)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -267,6 +278,26 @@ func sweepExpired(ctx context.Context, acc *accounts.Service, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions swept", "count", n)
 			}
+		}
+	}
+}
+
+// purgeDaily erases, once a day (and at start), the personal data of bookings whose last
+// session ended more than the retention period ago. With several instances each runs it:
+// the erasure is idempotent.
+func purgeDaily(ctx context.Context, en *enrollment.Service, retention time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := en.Purge(ctx, retention); err != nil && ctx.Err() == nil {
+			logger.Warn("retention purge", "error", err)
+		} else if n > 0 {
+			logger.Info("personal data erased after retention", "bookings", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

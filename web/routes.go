@@ -85,6 +85,19 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/invitations/:token", s.invitationPage)
 	app.Post("/invitations/:token", s.acceptInvitation)
 
+	// Enrolling: a professional orients a person, or the person enrolls themselves; the
+	// person's own page (convocation, cancellation) is reached through the signed link.
+	app.Get("/sessions/:id<int>/enroll", s.requireSignedIn, s.orientPage)
+	app.Post("/sessions/:id<int>/enroll", s.requireSignedIn, s.orient)
+	app.Post("/sessions/:id<int>/self-enroll", s.selfEnroll)
+	app.Get("/c/:token.ics", s.bookingFeed)
+	app.Get("/c/:token", s.bookingPage)
+	app.Post("/c/:token/cancel", s.cancelBookingByLink)
+
+	// The professional's orientations.
+	app.Get("/orientations", s.requireSignedIn, s.orientationsPage)
+	app.Post("/orientations/:id<int>/cancel", s.requireSignedIn, s.cancelOrientation)
+
 	// Asking to join: a structure, or an orienting professional.
 	app.Get("/join", s.joinPage)
 	app.Post("/join", s.requestJoin)
@@ -128,6 +141,11 @@ func (s *server) routes(app *fiber.App) {
 	manage.Post("/sessions/:id<int>", s.updateSession)
 	manage.Post("/sessions/:id<int>/cancel", s.cancelSession)
 	manage.Post("/sessions/:id<int>/delete", s.deleteSession)
+	manage.Get("/sessions/:id<int>/roster", s.rosterPage)
+	manage.Post("/bookings/:id<int>/cancel", s.cancelBooking)
+	manage.Get("/sessions/:id<int>/attendance", s.attendancePage)
+	manage.Post("/sessions/:id<int>/attendance", s.markAttendance)
+	manage.Get("/sessions/:id<int>/sheet", s.attendanceSheet)
 
 	// Coordinators: requests to validate, accounts, vocabularies, messages, the log.
 	coord := app.Group("/coordination", s.requireCoordinator)
@@ -148,6 +166,9 @@ func (s *server) routes(app *fiber.App) {
 	coord.Get("/outbox", s.outboxPage)
 	coord.Post("/outbox/:id<int>/retry", s.retryMessage)
 	coord.Get("/journal", s.journalPage)
+	coord.Get("/people", s.peoplePage)
+	coord.Get("/people/:id<int>", s.personPage)
+	coord.Post("/people/:id<int>/erase", s.erasePerson)
 
 	app.Use(s.notFound)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/ics"
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -26,6 +27,8 @@ type Deps struct {
 	Workshops *workshops.Service
 	// Accounts signs people in; nil serves only the public calendar (no sign-in).
 	Accounts *accounts.Service
+	// Enrollment books seats; nil serves no enrollment pages.
+	Enrollment *enrollment.Service
 	// BaseURL is the public address of the site (ESCALE_BASE_URL), used for absolute
 	// links in feeds and for the host part of feed UIDs, e.g. "https://agenda.example.fr".
 	BaseURL string
@@ -41,6 +44,7 @@ type Deps struct {
 type server struct {
 	ws       *workshops.Service
 	acc      *accounts.Service
+	en       *enrollment.Service
 	sessions *session.Store
 	base     *url.URL
 	host     string
@@ -84,6 +88,7 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 	s := &server{
 		ws:      d.Workshops,
 		acc:     d.Accounts,
+		en:      d.Enrollment,
 		base:    base,
 		host:    base.Hostname(),
 		ready:   d.Ready,
