@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -56,7 +57,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, workshops.ErrConflict):
+	case errors.Is(err, workshops.ErrConflict), errors.Is(err, enrollment.ErrFull), errors.Is(err, enrollment.ErrClosed),
+		errors.Is(err, enrollment.ErrAlreadyEnrolled):
 		return http.StatusConflict
 	case errors.Is(err, workshops.ErrForbidden), errors.Is(err, accounts.ErrDisabled):
 		return http.StatusForbidden
@@ -123,9 +125,18 @@ func problemDetail(err error, status int) string {
 	case errors.As(err, &ve):
 		return " " + strings.Join(sortedMessages(ve), " ")
 	case status == http.StatusConflict:
-		if _, after, ok := strings.Cut(err.Error(), ": "); ok {
-			return " " + after
+		msg := err.Error()
+		if _, after, ok := strings.Cut(msg, ": "); ok {
+			msg = after
 		}
+		// The domain's conflicts are French sentences without their capital and stop.
+		if r := []rune(msg); len(r) > 0 {
+			msg = strings.ToUpper(string(r[0])) + string(r[1:])
+		}
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+		return " " + msg
 	case errors.As(err, &fe) && status < 500 && fe.Message != http.StatusText(status):
 		return " " + fe.Message
 	}
