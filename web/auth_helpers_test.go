@@ -23,7 +23,7 @@ func newProxiedEnv(t *testing.T, db *bun.DB) *env {
 	t.Helper()
 	e := newEnv(t, db)
 	app, err := web.New(web.Deps{
-		Workshops: e.svc, Accounts: e.acc, BaseURL: baseURL,
+		Workshops: e.svc, Accounts: e.acc, Enrollment: e.en, BaseURL: baseURL,
 		Ready:          func(ctx context.Context) error { return migrations.Check(ctx, db) },
 		TrustedProxies: []string{"0.0.0.0"},
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/web"
@@ -28,12 +29,16 @@ var now = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 // baseURL is the public address the tests' app believes it has.
 const baseURL = "https://agenda.example.fr"
 
+// testSecret signs the tests' cancellation links.
+var testSecret = []byte("le secret des tests, assez long pour signer")
+
 // env is one test's application over a fresh database.
 type env struct {
 	t     *testing.T
 	db    *bun.DB
 	svc   *workshops.Service
 	acc   *accounts.Service
+	en    *enrollment.Service
 	clock *wt.Clock
 	app   *fiber.App
 }
@@ -44,16 +49,18 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	clock := wt.NewClock(now)
 	svc := workshops.NewService(db, workshops.WithClock(clock.Now))
 	acc := accounts.NewService(db, svc, baseURL, accounts.WithClock(clock.Now), accounts.WithHashParams(accounts.FastHashParams))
+	en := enrollment.NewService(db, svc, baseURL, testSecret, enrollment.WithClock(clock.Now))
 	app, err := web.New(web.Deps{
-		Workshops: svc,
-		Accounts:  acc,
-		BaseURL:   baseURL,
-		Ready:     func(ctx context.Context) error { return migrations.Check(ctx, db) },
+		Workshops:  svc,
+		Accounts:   acc,
+		Enrollment: en,
+		BaseURL:    baseURL,
+		Ready:      func(ctx context.Context) error { return migrations.Check(ctx, db) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, svc: svc, acc: acc, clock: clock, app: app}
+	return &env{t: t, db: db, svc: svc, acc: acc, en: en, clock: clock, app: app}
 }
 
 // do sends a request through app.Test and returns the response with its body read.
