@@ -57,7 +57,8 @@ func (s *Service) Outbox(ctx context.Context, actor workshops.Actor, status stri
 }
 
 // RetryMessage puts a failed message a coordinator may see back in the queue. Returns
-// workshops.ErrForbidden, workshops.ErrNotFound or workshops.ErrConflict (not failed).
+// workshops.ErrForbidden (also for a message of another territory), workshops.ErrNotFound
+// or workshops.ErrConflict (not failed).
 func (s *Service) RetryMessage(ctx context.Context, actor workshops.Actor, id int64) error {
 	scope, err := s.outboxScope(ctx, actor)
 	if err != nil {
@@ -66,6 +67,8 @@ func (s *Service) RetryMessage(ctx context.Context, actor workshops.Actor, id in
 	switch err := notify.Retry(ctx, s.db, id, scope, s.now()); {
 	case errors.Is(err, notify.ErrNotFound):
 		return workshops.ErrNotFound
+	case errors.Is(err, notify.ErrOutOfScope):
+		return workshops.ErrForbidden
 	case errors.Is(err, notify.ErrNotFailed):
 		return fmt.Errorf("%w: seul un message en échec peut être renvoyé", workshops.ErrConflict)
 	default:

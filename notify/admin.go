@@ -11,8 +11,11 @@ import (
 
 // Errors of the outbox's admin helpers.
 var (
-	// ErrNotFound is returned for a message that does not exist or is outside the scope.
+	// ErrNotFound is returned for a message that does not exist.
 	ErrNotFound = errors.New("notify: message not found")
+	// ErrOutOfScope is returned for a message that exists outside the scope, so that the
+	// caller refuses it as it refuses anything else outside someone's rights.
+	ErrOutOfScope = errors.New("notify: message outside the scope")
 	// ErrNotFailed is returned when retrying a message that has not failed.
 	ErrNotFailed = errors.New("notify: only a failed message can be retried")
 )
@@ -119,18 +122,23 @@ func Counts(ctx context.Context, db bun.IDB, s Scope) (map[string]int, error) {
 }
 
 // Retry puts a failed message of the scope back in the queue, due now with its attempts
-// reset; its last error stays visible until the next attempt. It returns ErrNotFound or
-// ErrNotFailed.
+// reset; its last error stays visible until the next attempt. It returns ErrNotFound,
+// ErrOutOfScope or ErrNotFailed.
 func Retry(ctx context.Context, db bun.IDB, id int64, s Scope, now time.Time) error {
 	var found []Message
-	q, ok := s.apply(db.NewSelect().Model(&found).Column("id", "status").Where("ob.id = ?", id))
-	if !ok {
-		return ErrNotFound
-	}
-	if err := q.Scan(ctx); err != nil {
-		return fmt.Errorf("retry outbox message %d: %w", id, err)
+	if q, ok := s.apply(db.NewSelect().Model(&found).Column("id", "status").Where("ob.id = ?", id)); ok {
+		if err := q.Scan(ctx); err != nil {
+			return fmt.Errorf("retry outbox message %d: %w", id, err)
+		}
 	}
 	if len(found) == 0 {
+		exists, err := db.NewSelect().Model((*Message)(nil)).Where("id = ?", id).Exists(ctx)
+		switch {
+		case err != nil:
+			return fmt.Errorf("retry outbox message %d: %w", id, err)
+		case exists:
+			return ErrOutOfScope
+		}
 		return ErrNotFound
 	}
 	res, err := db.NewUpdate().Model((*Message)(nil)).

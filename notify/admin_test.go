@@ -91,8 +91,11 @@ func TestAdmin(t *testing.T) {
 
 		t.Run("Retry", func(t *testing.T) {
 			failed := messageByKey(t, db, "a-failed")
-			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{b}}, f.clock.Now()); !errors.Is(err, notify.ErrNotFound) {
-				t.Errorf("retry from another structure: %v, want ErrNotFound", err)
+			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{b}}, f.clock.Now()); !errors.Is(err, notify.ErrOutOfScope) {
+				t.Errorf("retry from another structure: %v, want ErrOutOfScope", err)
+			}
+			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{}, f.clock.Now()); !errors.Is(err, notify.ErrOutOfScope) {
+				t.Errorf("retry with an empty scope: %v, want ErrOutOfScope", err)
 			}
 			if err := notify.Retry(ctx, db, messageByKey(t, db, "a-sent").ID, notify.Scope{All: true}, f.clock.Now()); !errors.Is(err, notify.ErrNotFailed) {
 				t.Errorf("retry of a sent message: %v, want ErrNotFailed", err)

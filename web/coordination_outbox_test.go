@@ -73,3 +73,31 @@ func TestCoordinatorsSeeAndRetryTheirTerritorysMessages(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryingAnotherTerritorysMessageIsForbidden: a coordinator is refused (403) a failed
+// message of another territory's structure, as any other thing of that territory, and it
+// stays failed; a message that does not exist is not found (404).
+func TestRetryingAnotherTerritorysMessageIsForbidden(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		st := wt.Structure(t, e.svc, nil)
+		m := &notify.Message{Kind: notify.KindEmail, IdempotencyKey: "ici", Recipient: "x@exemple.fr", Subject: "Sujet",
+			StructureID: st.ID, Status: notify.StatusFailed, LastError: "550 boîte inconnue"}
+		if _, err := notify.Enqueue(ctx, db, m, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		far := e.coordinator("coordination@ailleurs.example.fr", e.otherTerritory())
+		far.get("/coordination/outbox")
+		if resp, _ := far.post("/coordination/outbox/"+itoa(m.ID)+"/retry", nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("another territory's message: %d, want 403", resp.StatusCode)
+		}
+		var got notify.Message
+		if err := db.NewSelect().Model(&got).Where("id = ?", m.ID).Scan(ctx); err != nil || got.Status != notify.StatusFailed {
+			t.Errorf("after a refused retry: %+v, %v", got, err)
+		}
+		if resp, _ := far.post("/coordination/outbox/999999/retry", nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("no such message: %d, want 404", resp.StatusCode)
+		}
+	})
+}
