@@ -68,7 +68,7 @@ type Filter struct {
 // nobody but its recipient should be able to read, not even a coordinator.
 var listColumns = []string{
 	"id", "kind", "idempotency_key", "recipient", "from_name", "reply_to", "subject",
-	"structure_id", "session_id", "status", "attempts", "next_attempt_at", "locked_until",
+	"structure_id", "session_id", "urgent", "provider_ref", "status", "attempts", "next_attempt_at", "locked_until",
 	"last_error", "created_at", "sent_at",
 }
 

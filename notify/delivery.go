@@ -86,6 +86,7 @@ func (w *Worker) finish(ctx context.Context, db bun.IDB, m *Message, lease time.
 		Set("attempts = attempts + 1").
 		Set("locked_until = NULL").
 		Set("last_error = ''").
+		Set("provider_ref = ?", m.ProviderRef).
 		Where("id = ?", m.ID).Where("status = ?", StatusPending).Where("locked_until = ?", lease).
 		Exec(ctx)
 	if err != nil {
@@ -103,6 +104,10 @@ func (w *Worker) finish(ctx context.Context, db bun.IDB, m *Message, lease time.
 const maxErrorLen = 500
 
 func (w *Worker) fail(ctx context.Context, m *Message, lease time.Time, cause error) error {
+	var later postponed
+	if errors.As(cause, &later) {
+		return w.postpone(ctx, m, lease, later.until)
+	}
 	attempts := m.Attempts + 1
 	out := Outcome{ID: m.ID, Kind: m.Kind, Status: StatusPending, Attempts: attempts, Err: cause}
 	q := w.db.NewUpdate().Model((*Message)(nil)).
@@ -122,6 +127,30 @@ func (w *Worker) fail(ctx context.Context, m *Message, lease time.Time, cause er
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		w.report(out)
+	}
+	return nil
+}
+
+// postpone puts a message back in the queue, due at until, as if it had not been claimed:
+// no attempt is counted and the last error stays as it was. A date that is not in the
+// future becomes a second from now, so that a handler postponing by mistake to the past
+// cannot keep the worker spinning on one message.
+func (w *Worker) postpone(ctx context.Context, m *Message, lease, until time.Time) error {
+	now := w.now()
+	until = until.UTC().Truncate(time.Microsecond)
+	if !until.After(now) {
+		until = now.Add(time.Second)
+	}
+	res, err := w.db.NewUpdate().Model((*Message)(nil)).
+		Set("next_attempt_at = ?", until).
+		Set("locked_until = NULL").
+		Where("id = ?", m.ID).Where("status = ?", StatusPending).Where("locked_until = ?", lease).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("postpone outbox message %d: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		w.report(Outcome{ID: m.ID, Kind: m.Kind, Status: StatusPending, Attempts: m.Attempts, NextAttemptAt: until, Postponed: true})
 	}
 	return nil
 }
@@ -162,6 +191,21 @@ func Permanent(err error) error {
 		return nil
 	}
 	return permanentError{err}
+}
+
+// postponed asks the worker to try a message again later, without counting an attempt.
+type postponed struct {
+	until  time.Time
+	reason string
+}
+
+func (e postponed) Error() string { return e.reason }
+
+// Postpone is what a Handler returns instead of delivering a message that must wait (an
+// SMS during quiet hours): the message is due again at until, this attempt is not counted
+// and nothing is recorded as an error. reason says why, for the log.
+func Postpone(until time.Time, reason string) error {
+	return postponed{until: until, reason: reason}
 }
 
 // IsPermanent reports whether err, or an error it wraps, was marked by Permanent.

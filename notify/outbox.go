@@ -15,6 +15,9 @@ import (
 const (
 	// KindEmail is a composed email, sent as it is.
 	KindEmail = "email"
+	// KindSMS is a text message: BodyText to the E.164 number in Recipient, delivered by
+	// SMSHandler (transliterated to GSM-7, outside quiet hours unless Urgent).
+	KindSMS = "sms"
 	// KindSessionChanged records that a session was moved or cancelled: the people
 	// enrolled and their orienting professionals must be told. Later issues compose those
 	// messages; until then the event waits in the outbox.
@@ -43,7 +46,8 @@ type Message struct {
 	// IdempotencyKey identifies the message: a second Enqueue with the same key writes
 	// nothing, so that a retried action does not send twice.
 	IdempotencyKey string
-	// Recipient is an email address for KindEmail.
+	// Recipient is an email address for KindEmail, a phone number in E.164 format
+	// (+33612345678) for KindSMS.
 	Recipient string
 	// FromName is the sender's display name (a structure), ReplyTo where replies go.
 	FromName string
@@ -54,8 +58,13 @@ type Message struct {
 	// Payload is JSON for event kinds.
 	Payload string
 	// StructureID and SessionID say whose messages these are (the structure sees them).
-	StructureID   int64 `bun:",nullzero"`
-	SessionID     int64 `bun:",nullzero"`
+	StructureID int64 `bun:",nullzero"`
+	SessionID   int64 `bun:",nullzero"`
+	// Urgent sends an SMS even during quiet hours (a session cancelled the same day).
+	Urgent bool
+	// ProviderRef is the provider's id of a delivered message (Brevo's messageId), to
+	// trace it with the provider's support; empty when the provider gives none.
+	ProviderRef   string
 	Status        string
 	Attempts      int
 	NextAttemptAt time.Time

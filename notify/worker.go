@@ -12,9 +12,10 @@ import (
 	"github.com/uptrace/bun/dialect"
 )
 
-// Handler delivers one message (an email to its recipient, later an SMS); a nil error
-// marks the message sent, an error wrapped by Permanent marks it failed at once, and any
-// other error schedules a retry.
+// Handler delivers one message (an email or an SMS to its recipient); a nil error marks
+// the message sent (with m.ProviderRef, which the handler may set), an error wrapped by
+// Permanent marks it failed at once, an error made by Postpone puts it off without
+// counting an attempt, and any other error schedules a retry.
 type Handler func(ctx context.Context, m *Message) error
 
 // EventHandler handles one event message inside tx, typically by enqueuing the messages the
@@ -58,6 +59,9 @@ type Outcome struct {
 	Err error
 	// NextAttemptAt is when a failed attempt will be retried (zero unless still pending).
 	NextAttemptAt time.Time
+	// Postponed says that the handler postponed the message to NextAttemptAt (see
+	// Postpone): no attempt was made, Attempts did not move.
+	Postponed bool
 }
 
 // Worker drains the outbox: it claims due messages whose kind has a handler, delivers

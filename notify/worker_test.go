@@ -590,3 +590,30 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkerPostpone(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		clk := newClock()
+		w := notify.NewWorker(db, notify.WorkerConfig{Now: clk.Now})
+		var until time.Time
+		w.Handle("later", func(context.Context, *notify.Message) error { return notify.Postpone(until, "plus tard") })
+		if _, err := notify.Enqueue(context.Background(), db, &notify.Message{Kind: "later", IdempotencyKey: "k"}, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		until = clk.Now().Add(3 * time.Hour)
+		process(t, w)
+		if m := messageByKey(t, db, "k"); m.Status != notify.StatusPending || m.Attempts != 0 || m.LastError != "" || m.LockedUntil != nil || !m.NextAttemptAt.Equal(until) {
+			t.Errorf("postponed: %+v", m)
+		}
+		// A date in the past must not make the worker spin on the message.
+		clk.Set(until)
+		until = clk.Now().Add(-time.Hour)
+		process(t, w)
+		if m := messageByKey(t, db, "k"); m.Attempts != 0 || !m.NextAttemptAt.Equal(clk.Now().Add(time.Second)) {
+			t.Errorf("postponed to the past: attempts %d, due %v, now %v", m.Attempts, m.NextAttemptAt, clk.Now())
+		}
+		if n := process(t, w); n != 0 {
+			t.Errorf("claimed again at once")
+		}
+	})
+}

@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN provider_ref;
+ALTER TABLE outbox DROP COLUMN urgent;
