@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,6 +36,9 @@ type outboxLine struct {
 	notify.Message
 	StatusLabel string
 	KindLabel   string
+	// Due is when a pending message that waits (a retry, an SMS kept for the morning)
+	// will be tried; zero when it is due now.
+	Due time.Time
 }
 
 var outboxStatuses = []struct{ code, label string }{
@@ -53,6 +57,7 @@ func outboxLabel(code string) string {
 
 var outboxKinds = map[string]string{
 	notify.KindEmail:          "Courriel",
+	notify.KindSMS:            "SMS",
 	notify.KindSessionChanged: "Séance modifiée ou annulée (à annoncer)",
 	"enrollment":              "Inscription (à annoncer)",
 }
@@ -91,7 +96,11 @@ func (s *server) outboxPage(c *fiber.Ctx) error {
 		if kind == "" {
 			kind = m.Kind
 		}
-		v.Lines = append(v.Lines, outboxLine{Message: m, StatusLabel: outboxLabel(m.Status), KindLabel: kind})
+		line := outboxLine{Message: m, StatusLabel: outboxLabel(m.Status), KindLabel: kind}
+		if m.Status == notify.StatusPending && m.NextAttemptAt.After(v.Now) {
+			line.Due = m.NextAttemptAt
+		}
+		v.Lines = append(v.Lines, line)
 	}
 	if view.Next != 0 {
 		q := url.Values{"before": {strconv.FormatInt(view.Next, 10)}}

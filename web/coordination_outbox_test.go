@@ -101,3 +101,26 @@ func TestRetryingAnotherTerritorysMessageIsForbidden(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxShowsWhenAWaitingSMSLeaves: an SMS kept for the morning (quiet hours) shows as
+// an SMS, pending, with the time it will be sent.
+func TestOutboxShowsWhenAWaitingSMSLeaves(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		st := wt.Structure(t, e.svc, nil)
+		e.user("coord@exemple.fr", func(nu *accounts.NewUser) { nu.CoordinatorOf = []int64{st.TerritoryID} })
+		morning := time.Date(2026, 3, 11, 8, 0, 0, 0, workshops.Paris)
+		e.clock.Set(morning.Add(-10 * time.Hour))
+		m := &notify.Message{Kind: notify.KindSMS, IdempotencyKey: "sms", Recipient: "+33612345678", BodyText: "Rappel",
+			StructureID: st.ID, NextAttemptAt: morning}
+		if _, err := notify.Enqueue(context.Background(), db, m, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		b.signIn("coord@exemple.fr", "une phrase assez longue")
+		_, body := b.get("/coordination/outbox?status=pending")
+		if !strings.Contains(body, "<td>SMS<br>") || !strings.Contains(body, `envoi prévu <time datetime="2026-03-11T08:00:00&#43;01:00">mercredi 11 mars 2026, 8 h</time>`) {
+			t.Errorf("outbox page: %s", body)
+		}
+	})
+}
