@@ -45,8 +45,16 @@ type Config struct {
 	// display name when a message has no structure's name.
 	MailFrom     string
 	MailFromName string
-	// MailMaxAttempts is how many attempts a message gets before it is given up.
+	// MailMaxAttempts is how many attempts a message (email or SMS) gets before it is
+	// given up.
 	MailMaxAttempts int
+	// SMSProvider is "brevo" or "console"; empty: brevo with an API key, console without.
+	SMSProvider string
+	// SMSAPIKey is the Brevo API key, SMSSender the sender name shown on phones (3 to 11
+	// letters or digits), SMSAPIURL Brevo's API address (tests point it elsewhere).
+	SMSAPIKey string
+	SMSSender string
+	SMSAPIURL string
 	// Secret signs the links given to people (cancellation links); empty: one is created
 	// and kept in the database.
 	Secret string
@@ -72,6 +80,10 @@ var envVars = []struct{ name, flag, help string }{
 	{"ESCALE_MAIL_FROM", "mail-from", "adresse d'expédition des courriels (obligatoire avec un serveur SMTP)"},
 	{"ESCALE_MAIL_FROM_NAME", "mail-from-name", "nom d'expéditeur affiché (Escale)"},
 	{"ESCALE_MAIL_MAX_ATTEMPTS", "mail-max-attempts", "tentatives d'envoi d'un message avant de l'abandonner (8)"},
+	{"ESCALE_SMS_PROVIDER", "sms-provider", "fournisseur des SMS : brevo ou console (brevo avec une clé d'API, console sinon)"},
+	{"ESCALE_SMS_API_KEY", "sms-api-key", "clé d'API Brevo, de préférence par la variable d'environnement (aucune)"},
+	{"ESCALE_SMS_SENDER", "sms-sender", "nom d'expéditeur des SMS, 3 à 11 lettres ou chiffres (obligatoire avec Brevo)"},
+	{"ESCALE_SMS_API_URL", "sms-api-url", "adresse de l'API Brevo (https://api.brevo.com/v3)"},
 	{"ESCALE_SECRET", "secret", "secret qui signe les liens d'annulation (vide : créé et gardé dans la base)"},
 	{"ESCALE_RETENTION_DAYS", "retention-days", "jours de conservation des données personnelles après la dernière séance (365)"},
 }
@@ -142,6 +154,10 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 		}
 		cfg.MailMaxAttempts = n
 	}
+	cfg.SMSProvider = env("ESCALE_SMS_PROVIDER")
+	cfg.SMSAPIKey = env("ESCALE_SMS_API_KEY")
+	cfg.SMSSender = env("ESCALE_SMS_SENDER")
+	cfg.SMSAPIURL = env("ESCALE_SMS_API_URL")
 	cfg.Secret = getenv("ESCALE_SECRET")
 	if v := env("ESCALE_RETENTION_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -172,6 +188,10 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "ESCALE_MAIL_FROM")
 	fs.StringVar(&cfg.MailFromName, "mail-from-name", cfg.MailFromName, "ESCALE_MAIL_FROM_NAME")
 	fs.IntVar(&cfg.MailMaxAttempts, "mail-max-attempts", cfg.MailMaxAttempts, "ESCALE_MAIL_MAX_ATTEMPTS")
+	fs.StringVar(&cfg.SMSProvider, "sms-provider", cfg.SMSProvider, "ESCALE_SMS_PROVIDER")
+	fs.StringVar(&cfg.SMSAPIKey, "sms-api-key", cfg.SMSAPIKey, "ESCALE_SMS_API_KEY")
+	fs.StringVar(&cfg.SMSSender, "sms-sender", cfg.SMSSender, "ESCALE_SMS_SENDER")
+	fs.StringVar(&cfg.SMSAPIURL, "sms-api-url", cfg.SMSAPIURL, "ESCALE_SMS_API_URL")
 	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "ESCALE_SECRET")
 	fs.IntVar(&cfg.RetentionDays, "retention-days", cfg.RetentionDays, "ESCALE_RETENTION_DAYS")
 	fs.Usage = func() { usage(stderr) }
@@ -203,7 +223,51 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	if err := checkMail(&cfg); err != nil {
 		return cfg, nil, err
 	}
+	if err := checkSMS(&cfg); err != nil {
+		return cfg, nil, err
+	}
 	return cfg, fs.Args(), nil
+}
+
+// SMS providers, as ESCALE_SMS_PROVIDER names them.
+const (
+	smsBrevo   = "brevo"
+	smsConsole = "console"
+)
+
+// checkSMS validates the SMS settings and chooses the provider when none is named: Brevo
+// when an API key is given, the console otherwise.
+func checkSMS(cfg *Config) error {
+	cfg.SMSProvider = strings.ToLower(cfg.SMSProvider)
+	if cfg.SMSProvider == "" {
+		cfg.SMSProvider = smsConsole
+		if cfg.SMSAPIKey != "" {
+			cfg.SMSProvider = smsBrevo
+		}
+	}
+	switch cfg.SMSProvider {
+	case smsConsole:
+		return nil
+	case smsBrevo:
+	default:
+		return fmt.Errorf("SMS provider %q: expected brevo or console", cfg.SMSProvider)
+	}
+	if cfg.SMSAPIKey == "" {
+		return errors.New("ESCALE_SMS_API_KEY: a Brevo API key is required to send SMS through Brevo")
+	}
+	if cfg.SMSSender == "" {
+		return errors.New("ESCALE_SMS_SENDER: a sender name is required to send SMS through Brevo (3 to 11 letters or digits, for example EscaleNancy)")
+	}
+	if err := notify.CheckSMSSender(cfg.SMSSender); err != nil {
+		return fmt.Errorf("ESCALE_SMS_SENDER: %w", err)
+	}
+	if cfg.SMSAPIURL != "" {
+		u, err := url.Parse(cfg.SMSAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("SMS API URL %q: expected an absolute http(s) address like %s", cfg.SMSAPIURL, notify.BrevoURL)
+		}
+	}
+	return nil
 }
 
 // checkMail validates the email settings and fills in the port the TLS mode implies.

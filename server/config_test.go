@@ -23,6 +23,24 @@ func TestLoadConfig(t *testing.T) {
 		if cfg.SMTPHost != "" || cfg.SMTPPort != 587 || cfg.SMTPTLS != "starttls" || cfg.MailFromName != "Escale" || cfg.MailMaxAttempts != 8 {
 			t.Errorf("mail defaults = %+v", cfg)
 		}
+		if cfg.SMSProvider != "console" || cfg.SMSAPIKey != "" || cfg.SMSSender != "" || cfg.SMSAPIURL != "" {
+			t.Errorf("SMS defaults = %+v", cfg)
+		}
+	})
+	t.Run("SMS", func(t *testing.T) {
+		env := map[string]string{"ESCALE_SMS_API_KEY": "xkeysib-abc", "ESCALE_SMS_SENDER": "EscaleNancy"}
+		cfg, _, err := loadConfig(envMap(env), nil, io.Discard)
+		if err != nil || cfg.SMSProvider != "brevo" || cfg.SMSAPIKey != "xkeysib-abc" || cfg.SMSSender != "EscaleNancy" {
+			t.Errorf("a key chooses Brevo: %+v (%v)", cfg, err)
+		}
+		cfg, _, err = loadConfig(envMap(env), []string{"--sms-provider", "Console"}, io.Discard)
+		if err != nil || cfg.SMSProvider != "console" {
+			t.Errorf("the console can be forced: provider %q (%v)", cfg.SMSProvider, err)
+		}
+		cfg, _, err = loadConfig(envMap(nil), []string{"--sms-api-key", "k", "--sms-sender", "CCAS54", "--sms-api-url", "http://127.0.0.1:9/v3"}, io.Discard)
+		if err != nil || cfg.SMSProvider != "brevo" || cfg.SMSSender != "CCAS54" || cfg.SMSAPIURL != "http://127.0.0.1:9/v3" {
+			t.Errorf("flags: %+v (%v)", cfg, err)
+		}
 	})
 	t.Run("SMTP", func(t *testing.T) {
 		env := envMap(map[string]string{
@@ -89,6 +107,14 @@ func TestLoadConfig(t *testing.T) {
 		{"SMTPPortNotANumber", map[string]string{"ESCALE_SMTP_PORT": "smtp"}, nil},
 		{"SMTPPortOutOfRange", nil, []string{"--smtp-port", "70000"}},
 		{"NoAttempt", map[string]string{"ESCALE_MAIL_MAX_ATTEMPTS": "0"}, nil},
+		{"UnknownSMSProvider", map[string]string{"ESCALE_SMS_PROVIDER": "twilio"}, nil},
+		{"BrevoWithoutKey", map[string]string{"ESCALE_SMS_PROVIDER": "brevo", "ESCALE_SMS_SENDER": "Escale"}, nil},
+		{"BrevoWithoutSender", map[string]string{"ESCALE_SMS_API_KEY": "k"}, nil},
+		{"SenderWithSpace", map[string]string{"ESCALE_SMS_API_KEY": "k", "ESCALE_SMS_SENDER": "Escale Nancy"}, nil},
+		{"SenderTooLong", map[string]string{"ESCALE_SMS_API_KEY": "k", "ESCALE_SMS_SENDER": "EscaleGrandNancy"}, nil},
+		{"SenderWithAccent", map[string]string{"ESCALE_SMS_API_KEY": "k", "ESCALE_SMS_SENDER": "Médiathèque"}, nil},
+		{"SenderAllDigits", map[string]string{"ESCALE_SMS_API_KEY": "k", "ESCALE_SMS_SENDER": "0612345678"}, nil},
+		{"RelativeSMSAPIURL", map[string]string{"ESCALE_SMS_API_KEY": "k", "ESCALE_SMS_SENDER": "Escale", "ESCALE_SMS_API_URL": "api.brevo.com/v3"}, nil},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

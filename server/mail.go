@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // startMail starts the outbox worker in the background: it sends emails over SMTP, or
-// prints them to stdout when no SMTP host is configured. stop ends the worker, letting the
-// message in hand be recorded, and waits for it.
+// prints them to stdout when no SMTP host is configured, and SMS through Brevo, or
+// announces them on stdout without their text. stop ends the worker, letting the message
+// in hand be recorded, and waits for it.
 func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (stop func(), err error) {
 	var tr notify.Transport
 	if cfg.SMTPHost == "" {
@@ -33,12 +35,18 @@ func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (s
 		logger.Info("emails are sent over SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort, "tls", cfg.SMTPTLS, "from", cfg.MailFrom)
 	}
 
+	sms, err := smsSender(cfg, logger, stdout)
+	if err != nil {
+		return nil, err
+	}
+
 	w := notify.NewWorker(db, notify.WorkerConfig{
 		MaxAttempts: cfg.MailMaxAttempts,
 		OnOutcome:   func(o notify.Outcome) { logOutcome(logger, o) },
 		OnError:     func(err error) { logger.Warn("outbox worker", "error", err) },
 	})
 	w.Handle(notify.KindEmail, tr.Send)
+	w.Handle(notify.KindSMS, notify.SMSHandler(sms, time.Now))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -55,20 +63,40 @@ func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (s
 	}, nil
 }
 
+// smsSender returns the SMS provider the configuration names: Brevo, or the console.
+func smsSender(cfg Config, logger *slog.Logger, stdout io.Writer) (notify.SMSSender, error) {
+	if cfg.SMSProvider != smsBrevo {
+		logger.Info("no SMS provider configured (ESCALE_SMS_API_KEY): SMS are announced on the console, without their text, not sent")
+		return notify.NewConsoleSMS(stdout), nil
+	}
+	b, err := notify.NewBrevo(notify.BrevoConfig{APIKey: cfg.SMSAPIKey, Sender: cfg.SMSSender, BaseURL: cfg.SMSAPIURL})
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("SMS are sent through Brevo", "sender", cfg.SMSSender)
+	return b, nil
+}
+
 // addressRE finds email addresses that a provider may quote in its reply.
 var addressRE = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
 
+// phoneRE finds phone numbers that an SMS provider may quote, with or without their plus.
+var phoneRE = regexp.MustCompile(`\+?\d{8,15}\b`)
+
 // logOutcome logs a delivery without personal data: the provider's reply, kept whole in
-// the outbox for coordinators, reaches the log with its addresses masked.
+// the outbox for coordinators, reaches the log with its addresses and numbers masked.
 func logOutcome(logger *slog.Logger, o notify.Outcome) {
 	attrs := []any{"id", o.ID, "kind", o.Kind, "attempts", o.Attempts}
 	if o.Err != nil {
-		attrs = append(attrs, "error", addressRE.ReplaceAllString(o.Err.Error(), "[adresse]"))
+		msg := addressRE.ReplaceAllString(o.Err.Error(), "[adresse]")
+		attrs = append(attrs, "error", phoneRE.ReplaceAllString(msg, "[numéro]"))
 	}
-	switch o.Status {
-	case notify.StatusPending:
+	switch {
+	case o.Postponed:
+		logger.Info("message postponed", append(attrs, "next_attempt_at", o.NextAttemptAt)...)
+	case o.Status == notify.StatusPending:
 		logger.Warn("message delivery failed, will retry", append(attrs, "next_attempt_at", o.NextAttemptAt)...)
-	case notify.StatusFailed:
+	case o.Status == notify.StatusFailed:
 		logger.Warn("message given up", attrs...)
 	default:
 		logger.Info("message delivered", attrs...)

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -84,5 +87,128 @@ func TestLogOutcomeMasksAddresses(t *testing.T) {
 	})
 	if strings.Contains(logs.String(), "camille") || !strings.Contains(logs.String(), "[adresse]") || !strings.Contains(logs.String(), "550 5.1.1") {
 		t.Errorf("log line: %s", logs.String())
+	}
+}
+
+// waitForStatus waits until the outbox holds n messages of status.
+func waitForStatus(t *testing.T, db *bun.DB, status string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := notify.Counts(context.Background(), db, notify.Scope{All: true})
+		if err == nil && c[status] == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox counts %v (%v), want %d %s", c, err, n, status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// urgentSMS is an SMS that goes out at any hour, so that these tests pass at night too.
+func urgentSMS(key, to string) *notify.Message {
+	return &notify.Message{Kind: notify.KindSMS, IdempotencyKey: key, Recipient: to, Urgent: true,
+		BodyText: "Séance annulée aujourd’hui. Camille, l’atelier n’a pas lieu."}
+}
+
+func TestSMSThroughBrevo(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		var mu sync.Mutex
+		var bodies []map[string]any
+		brevo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var body map[string]any
+			if r.URL.Path != "/v3/transactionalSMS/send" || r.Header.Get("api-key") != "xkeysib-test" || json.NewDecoder(r.Body).Decode(&body) != nil {
+				t.Errorf("request %s %s, key %q", r.Method, r.URL, r.Header.Get("api-key"))
+			}
+			mu.Lock()
+			bodies = append(bodies, body)
+			mu.Unlock()
+			if body["recipient"] == "33699999999" {
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `{"code":"invalid_parameter","message":"Invalid phone number 33699999999"}`)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"messageId":1511882900176220}`)
+		}))
+		defer brevo.Close()
+		cfg, _, err := loadConfig(envMap(map[string]string{
+			"ESCALE_SMS_API_KEY": "xkeysib-test", "ESCALE_SMS_SENDER": "EscaleNancy", "ESCALE_SMS_API_URL": brevo.URL + "/v3",
+		}), nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stdout, logs syncBuffer
+		stop, err := startMail(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)), &stdout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+		for _, m := range []*notify.Message{urgentSMS("sms:1", "+33612345678"), urgentSMS("sms:2", "+33699999999")} {
+			if _, err := notify.Enqueue(context.Background(), db, m, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waitForStatus(t, db, notify.StatusSent, 1)
+		waitForStatus(t, db, notify.StatusFailed, 1)
+		stop()
+
+		mu.Lock()
+		defer mu.Unlock()
+		if len(bodies) != 2 || bodies[0]["sender"] != "EscaleNancy" || bodies[0]["content"] != "Séance annulée aujourd'hui. Camille, l'atelier n'a pas lieu." {
+			t.Errorf("Brevo received %v", bodies)
+		}
+		if !strings.Contains(logs.String(), "SMS are sent through Brevo") || !strings.Contains(logs.String(), "message given up") {
+			t.Errorf("logs:\n%s", logs.String())
+		}
+		for _, secret := range []string{"33699999999", "33612345678", "xkeysib-test", "Camille"} {
+			if strings.Contains(logs.String()+stdout.String(), secret) {
+				t.Errorf("the log or the console shows %q:\n%s%s", secret, logs.String(), stdout.String())
+			}
+		}
+	})
+}
+
+func TestSMSWithoutProviderOnTheConsole(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		cfg, _, err := loadConfig(envMap(nil), nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stdout, logs syncBuffer
+		stop, err := startMail(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)), &stdout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+		if _, err := notify.Enqueue(context.Background(), db, urgentSMS("sms:1", "+33612345678"), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		waitForStatus(t, db, notify.StatusSent, 1)
+		stop()
+		if out := stdout.String(); !strings.Contains(out, "SMS à +33 6 •• •• •• 78") || strings.Contains(out, "Camille") {
+			t.Errorf("console:\n%s", out)
+		}
+		if !strings.Contains(logs.String(), "SMS are announced on the console") {
+			t.Errorf("logs:\n%s", logs.String())
+		}
+	})
+}
+
+func TestLogOutcomeMasksPhoneNumbers(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	logOutcome(logger, notify.Outcome{
+		ID: 8, Kind: notify.KindSMS, Status: notify.StatusFailed, Attempts: 1,
+		Err: errors.New("SMS refusé par Brevo (400 invalid_parameter Invalid phone number 33612345678 or +33612345678)"),
+	})
+	logOutcome(logger, notify.Outcome{ID: 9, Kind: notify.KindSMS, Status: notify.StatusPending, Postponed: true, NextAttemptAt: time.Date(2026, 3, 11, 7, 0, 0, 0, time.UTC)})
+	out := logs.String()
+	if strings.Contains(out, "612345678") || strings.Count(out, "[numéro]") != 2 || !strings.Contains(out, "400 invalid_parameter") {
+		t.Errorf("log: %s", out)
+	}
+	if !strings.Contains(out, "message postponed") || !strings.Contains(out, "next_attempt_at=2026-03-11T07:00:00") {
+		t.Errorf("postponed message's log: %s", out)
 	}
 }
