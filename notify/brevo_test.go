@@ -100,12 +100,11 @@ func (f *fakeBrevo) serve(w http.ResponseWriter, r *http.Request) {
 
 	f.mu.Lock()
 	f.calls = append(f.calls, call)
-	reply := f.reply
-	f.mu.Unlock()
 	rep := brevoReply{status: http.StatusCreated, body: `{"messageId":1511882900176220}`}
-	if reply != nil {
-		rep = reply(call)
+	if f.reply != nil {
+		rep = f.reply(call)
 	}
+	f.mu.Unlock()
 	if rep.delay > 0 {
 		select {
 		case <-time.After(rep.delay):
@@ -118,6 +117,8 @@ func (f *fakeBrevo) serve(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, rep.body)
 }
 
+// answer makes the server answer with reply from now on; reply runs under the server's
+// lock, one request at a time.
 func (f *fakeBrevo) answer(reply func(call brevoCall) brevoReply) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -151,58 +151,37 @@ func TestSMSPermanentFailure(t *testing.T) {
 
 func TestSMSTemporaryFailureIsRetried(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
-		f := newSMSFixture(t, db, paris(2026, 3, 10, 10, 0), notify.WorkerConfig{MaxAttempts: 3})
-		var mu sync.Mutex
-		down := true
+		f := newSMSFixture(t, db, paris(2026, 3, 10, 10, 0), notify.WorkerConfig{MaxAttempts: 2})
 		f.brevo.answer(func(brevoCall) brevoReply {
-			mu.Lock()
-			defer mu.Unlock()
-			if down {
-				return brevoReply{status: http.StatusServiceUnavailable, body: `{"code":"service_unavailable","message":"Try again later"}`}
+			return brevoReply{status: http.StatusServiceUnavailable, body: `{"code":"service_unavailable","message":"Try again later"}`}
+		})
+		mustEnqueueSMS(t, db, sms("retried", "+33612345678", "Bonjour", false), f.clock.Now())
+		process(t, f.worker)
+		m := messageByKey(t, db, "retried")
+		if m.Status != notify.StatusPending || m.Attempts != 1 || !strings.Contains(m.LastError, "503 service_unavailable Try again later") ||
+			!m.NextAttemptAt.After(f.clock.Now()) {
+			t.Fatalf("after a 503: %+v", m)
+		}
+		if n := process(t, f.worker); n != 0 {
+			t.Fatalf("retried before the backoff")
+		}
+		mustEnqueueSMS(t, db, sms("dead", "+33612345679", "Bonjour", false), f.clock.Now())
+		process(t, f.worker)
+
+		// Brevo is back for the first SMS's retry, down again for the second's.
+		f.brevo.answer(func(call brevoCall) brevoReply {
+			if call["recipient"] == "33612345679" {
+				return brevoReply{status: http.StatusTooManyRequests, body: `{"code":"too_many_requests","message":"Slow down"}`}
 			}
 			return brevoReply{status: http.StatusCreated, body: `{"messageId":7}`}
 		})
-		setDown := func(d bool) {
-			mu.Lock()
-			defer mu.Unlock()
-			down = d
-		}
-		mustEnqueueSMS(t, db, sms("k", "+33612345678", "Bonjour", false), f.clock.Now())
-
-		for attempt := 1; attempt <= 3; attempt++ {
-			if n := process(t, f.worker); n != 1 {
-				t.Fatalf("attempt %d: claimed %d", attempt, n)
-			}
-			m := messageByKey(t, db, "k")
-			want := notify.StatusPending
-			if attempt == 3 {
-				want = notify.StatusFailed
-			}
-			if m.Status != want || m.Attempts != attempt || !strings.Contains(m.LastError, "503 service_unavailable Try again later") {
-				t.Fatalf("after attempt %d: status %s, attempts %d, error %q", attempt, m.Status, m.Attempts, m.LastError)
-			}
-			if attempt < 3 {
-				if !m.NextAttemptAt.After(f.clock.Now()) {
-					t.Fatalf("retry due at %v, not after now", m.NextAttemptAt)
-				}
-				if n := process(t, f.worker); n != 0 {
-					t.Fatalf("retried before the backoff")
-				}
-			}
-			f.clock.Add(time.Hour)
-		}
-		if n := process(t, f.worker); n != 0 {
-			t.Errorf("a dead SMS was claimed again")
-		}
-
-		// Brevo is back; a coordinator retries the message.
-		setDown(false)
-		if err := notify.Retry(context.Background(), db, messageByKey(t, db, "k").ID, notify.Scope{All: true}, f.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
+		f.clock.Add(time.Hour)
 		process(t, f.worker)
-		if m := messageByKey(t, db, "k"); m.Status != notify.StatusSent || m.Attempts != 1 || m.ProviderRef != "7" || m.LastError != "" {
+		if m := messageByKey(t, db, "retried"); m.Status != notify.StatusSent || m.Attempts != 2 || m.ProviderRef != "7" || m.LastError != "" {
 			t.Errorf("once Brevo is back: %+v", m)
+		}
+		if m := messageByKey(t, db, "dead"); m.Status != notify.StatusFailed || m.Attempts != 2 || !strings.Contains(m.LastError, "429 too_many_requests") {
+			t.Errorf("after MaxAttempts failures: status %s, attempts %d, error %q", m.Status, m.Attempts, m.LastError)
 		}
 		if calls := f.brevo.received(); len(calls) != 4 {
 			t.Errorf("Brevo received %d requests, want 4", len(calls))
@@ -302,19 +281,10 @@ func TestSMSQuietHours(t *testing.T) {
 func TestSMSRetryIntoQuietHoursWaitsForMorning(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		f := newSMSFixture(t, db, paris(2026, 10, 24, 19, 59), notify.WorkerConfig{})
-		var mu sync.Mutex
-		fail := true
-		f.brevo.answer(func(brevoCall) brevoReply {
-			mu.Lock()
-			defer mu.Unlock()
-			if fail {
-				fail = false
-				return brevoReply{status: http.StatusBadGateway}
-			}
-			return brevoReply{status: http.StatusCreated, body: `{"messageId":9}`}
-		})
+		f.brevo.answer(func(brevoCall) brevoReply { return brevoReply{status: http.StatusBadGateway} })
 		mustEnqueueSMS(t, db, sms("k", "+33612345678", "Rappel", false), f.clock.Now())
 		process(t, f.worker) // 19:59: Brevo fails, a retry is due in about 30 s
+		f.brevo.answer(nil)
 		f.clock.Add(5 * time.Minute)
 		process(t, f.worker) // 20:04: postponed, the failed attempt still counted once
 		m := messageByKey(t, db, "k")

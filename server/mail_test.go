@@ -38,19 +38,27 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// startWorker starts the outbox worker as the server does, configured from env; stop may
+// be called twice.
+func startWorker(t *testing.T, db *bun.DB, env map[string]string) (stdout, logs *syncBuffer, stop func()) {
+	t.Helper()
+	cfg, _, err := loadConfig(envMap(env), nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, logs = &syncBuffer{}, &syncBuffer{}
+	stop, err = startMail(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return stdout, logs, stop
+}
+
 func TestMailWithoutSMTPPrintsToTheConsole(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
-		cfg, _, err := loadConfig(envMap(nil), nil, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stdout, logs syncBuffer
-		stop, err := startMail(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)), &stdout)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stop()
-		_, err = notify.EnqueueEmail(context.Background(), db, "signin:1", notify.Email{
+		stdout, logs, stop := startWorker(t, db, nil)
+		_, err := notify.EnqueueEmail(context.Background(), db, "signin:1", notify.Email{
 			To: "camille@exemple.fr", Subject: "Votre lien de connexion", Text: "https://agenda.example.fr/login/abc",
 		}, 0, time.Now())
 		if err != nil {
@@ -133,18 +141,9 @@ func TestSMSThroughBrevo(t *testing.T) {
 			io.WriteString(w, `{"messageId":1511882900176220}`)
 		}))
 		defer brevo.Close()
-		cfg, _, err := loadConfig(envMap(map[string]string{
+		stdout, logs, stop := startWorker(t, db, map[string]string{
 			"ESCALE_SMS_API_KEY": "xkeysib-test", "ESCALE_SMS_SENDER": "EscaleNancy", "ESCALE_SMS_API_URL": brevo.URL + "/v3",
-		}), nil, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stdout, logs syncBuffer
-		stop, err := startMail(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)), &stdout)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stop()
+		})
 		for _, m := range []*notify.Message{urgentSMS("sms:1", "+33612345678"), urgentSMS("sms:2", "+33699999999")} {
 			if _, err := notify.Enqueue(context.Background(), db, m, time.Now()); err != nil {
 				t.Fatal(err)
@@ -172,16 +171,7 @@ func TestSMSThroughBrevo(t *testing.T) {
 
 func TestSMSWithoutProviderOnTheConsole(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
-		cfg, _, err := loadConfig(envMap(nil), nil, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stdout, logs syncBuffer
-		stop, err := startMail(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)), &stdout)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stop()
+		stdout, logs, stop := startWorker(t, db, nil)
 		if _, err := notify.Enqueue(context.Background(), db, urgentSMS("sms:1", "+33612345678"), time.Now()); err != nil {
 			t.Fatal(err)
 		}
