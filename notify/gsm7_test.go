@@ -96,6 +96,7 @@ func TestFitSMSFrenchTemplatesFitOneSMS(t *testing.T) {
 		if seg.Count != 1 || seg.Encoding != notify.GSM7 {
 			t.Errorf("FitSMS(%q) = %q, %+v: want one GSM-7 SMS", text, got, seg)
 		}
+		t.Logf("%d %s units, %d SMS → %d %s units, %d SMS", before.Units, before.Encoding, before.Count, seg.Units, seg.Encoding, seg.Count)
 	}
 }
 
