@@ -228,7 +228,7 @@ func (s *Service) mayEnroll(actor workshops.Actor, req Request, w *workshops.Wor
 		}
 		return nil
 	}
-	if actor.Professional || actor.MayManage(w.Structure) {
+	if MayOrient(actor, w.Structure) {
 		return nil
 	}
 	return workshops.ErrForbidden

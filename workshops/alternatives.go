@@ -15,6 +15,53 @@ func (s *Service) Alternatives(ctx context.Context, sessionID int64, level strin
 	if err != nil {
 		return nil, err
 	}
+	return s.alternatives(ctx, orig, level, n)
+}
+
+// LevelCheck is a public session seen for a person of a given level: what an orientation
+// form shows before enrolling them.
+type LevelCheck struct {
+	Session    *Session
+	Vocabulary *Vocabulary
+	// Fits is false when the level is one of the vocabulary's and outside the workshop's
+	// range; an empty or unknown level (not assessed) fits.
+	Fits bool
+	// Alternatives are up to n sessions that fit the level better, when it does not fit
+	// (see Alternatives).
+	Alternatives []Session
+}
+
+// CheckLevel reads a public session with the vocabulary and says whether a person of a
+// level fits its workshop, proposing up to n alternatives when they do not. Returns
+// ErrNotFound.
+func (s *Service) CheckLevel(ctx context.Context, sessionID int64, level string, n int) (*LevelCheck, error) {
+	sess, err := s.Session(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	voc, err := s.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lc := &LevelCheck{Session: sess, Vocabulary: voc, Fits: sess.Workshop.ForLevel(voc, level)}
+	if !lc.Fits && n > 0 {
+		if lc.Alternatives, err = s.alternatives(ctx, sess, level, n); err != nil {
+			return nil, err
+		}
+	}
+	return lc, nil
+}
+
+// ForLevel reports whether the workshop is meant for a person of a level: true when the
+// level is within its range, or when it is not one of the vocabulary's (not assessed).
+func (w *Workshop) ForLevel(voc *Vocabulary, level string) bool {
+	if voc.Level(level) == nil {
+		return true
+	}
+	return slices.ContainsFunc(voc.LevelRange(w.LevelMin, w.LevelMax), func(l Level) bool { return l.Code == level })
+}
+
+func (s *Service) alternatives(ctx context.Context, orig *Session, level string, n int) ([]Session, error) {
 	today := DateOf(s.now())
 	page, err := s.ListSessions(ctx, Filter{Levels: []string{level}, Available: true, From: today, To: today.AddDays(92)},
 		Page{Limit: MaxPageSize})

@@ -195,3 +195,36 @@ func TestAlternativesForAnotherLevel(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckLevelSaysWhetherAPersonFits(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		svc, _ := newService(t, db)
+		ctx := context.Background()
+		st := wt.Structure(t, svc, nil)
+		orig := wt.Session(t, svc, wt.Workshop(t, svc, st, nil), now.Add(48*time.Hour), nil) // débutant to intermédiaire
+		other := wt.Session(t, svc, wt.Workshop(t, svc, st, func(w *workshops.Workshop) { w.LevelMin, w.LevelMax = "eloigne", "eloigne" }),
+			now.Add(72*time.Hour), nil)
+		for _, tc := range []struct {
+			level string
+			fits  bool
+			alts  []int64
+		}{
+			{"debutant", true, nil},
+			{"intermediaire", true, nil},
+			{"eloigne", false, []int64{other.ID}},
+			{"non-evalue", true, nil},
+			{"", true, nil},
+		} {
+			lc, err := svc.CheckLevel(ctx, orig.ID, tc.level, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lc.Fits != tc.fits || !slices.Equal(ids(lc.Alternatives), tc.alts) || lc.Session.ID != orig.ID || lc.Vocabulary == nil {
+				t.Errorf("CheckLevel(%q) = fits %v, alternatives %v; want %v, %v", tc.level, lc.Fits, ids(lc.Alternatives), tc.fits, tc.alts)
+			}
+		}
+		if _, err := svc.CheckLevel(ctx, 999999, "debutant", 3); !errors.Is(err, workshops.ErrNotFound) {
+			t.Errorf("unknown session: %v, want ErrNotFound", err)
+		}
+	})
+}
