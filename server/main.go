@@ -215,6 +215,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		Ready:          func(ctx context.Context) error { return migrations.Check(ctx, db) },
 		Logger:         logger,
 		TrustedProxies: cfg.TrustedProxies,
+		RetentionDays:  cfg.RetentionDays,
 	})
 	if err != nil {
 		ln.Close()

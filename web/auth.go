@@ -75,8 +75,13 @@ func (s *server) newCSRF() fiber.Handler {
 	})
 }
 
-// formPages are the pages anonymous visitors fill in: they need a CSRF token.
-var formPages = []string{"/login", "/password/", "/setup/", "/invitations/", "/join", "/signup"}
+// formPages are the pages anonymous visitors fill in: they need a CSRF token. The person's
+// page (/c/…) has the cancellation form; a session's self-enrollment form is a page of its
+// own (formPageEnds), so that the session page, the most visited, writes no session.
+var (
+	formPages    = []string{"/login", "/password/", "/setup/", "/invitations/", "/join", "/signup", bookingPrefix}
+	formPageEnds = []string{"/self-enroll"}
+)
 
 // protectForms runs the CSRF middleware on every state-changing request, and on the pages
 // that show forms: every page of a signed-in person (the menu has a sign-out button) and
@@ -95,6 +100,11 @@ func (s *server) protectForms(csrfHandler fiber.Handler) fiber.Handler {
 			}
 			for _, p := range formPages {
 				if path == p || strings.HasPrefix(path, p) {
+					return csrfHandler(c)
+				}
+			}
+			for _, p := range formPageEnds {
+				if strings.HasSuffix(path, p) {
 					return csrfHandler(c)
 				}
 			}

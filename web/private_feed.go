@@ -49,10 +49,13 @@ func (s *server) privateFeed(c *fiber.Ctx) error {
 const privateFeedPrefix = "/feeds/private/"
 
 // loggedPath is a request path as the logs may keep it: the secret of a private feed
-// address is left out, since anyone reading the logs could otherwise subscribe to it.
+// address or of a person's page is left out, since anyone reading the logs could
+// otherwise subscribe to the feed, or read and cancel the person's enrollment.
 func loggedPath(path string) string {
-	if strings.HasPrefix(path, privateFeedPrefix) {
-		return privateFeedPrefix + "…"
+	for _, p := range []string{privateFeedPrefix, bookingPrefix} {
+		if strings.HasPrefix(path, p) {
+			return p + "…"
+		}
 	}
 	return path
 }

@@ -35,6 +35,9 @@ type rateLimits struct {
 	// The signed-in person's own checks (current password, code to turn the second factor
 	// off): failures only.
 	accountChecks fiber.Handler
+	// Self-enrollments, public and without an account: every request counts, so that a
+	// script cannot fill a session's seats or waiting list.
+	selfEnrollByIP fiber.Handler
 }
 
 // Limits: how many in how long.
@@ -51,6 +54,10 @@ const (
 	emailsWindow       = time.Hour
 	checksPerAccount   = 10
 	checksWindow       = 15 * time.Minute
+	// A family or a few neighbours enrolling from one connection, a mobile operator's
+	// shared address: generous, but far below what a script would need.
+	selfEnrollPerIP  = 20
+	selfEnrollWindow = time.Hour
 )
 
 // newRateLimits builds the limiters over the accounts' shared storage.
@@ -90,6 +97,7 @@ func (s *server) newRateLimits() *rateLimits {
 		emailsByIP:      limit("emails-ip", emailsPerIP, emailsPerIPWindow, false, byIP),
 		emailsByAddress: limit("emails-email", emailsPerAddress, emailsWindow, false, byEmail),
 		accountChecks:   limit("checks-user", checksPerAccount, checksWindow, true, bySignedIn),
+		selfEnrollByIP:  limit("self-enroll-ip", selfEnrollPerIP, selfEnrollWindow, false, byIP),
 	}
 }
 
@@ -101,13 +109,17 @@ func hashedEmail(raw string) string {
 
 // tooManyMessage says, in French, how long to wait.
 func tooManyMessage(c *fiber.Ctx) string {
+	return "Trop de tentatives : pour protéger les comptes, cette action est bloquée un moment. Réessayez dans " + waitText(c) + "."
+}
+
+// waitText says how long a tripped limit lasts: "1 minute", "12 minutes".
+func waitText(c *fiber.Ctx) string {
 	secs, _ := strconv.Atoi(c.GetRespHeader(fiber.HeaderRetryAfter))
 	n := max(1, int(math.Ceil(float64(secs)/60)))
-	wait := fmt.Sprintf("%d minutes", n)
 	if n == 1 {
-		wait = "1 minute"
+		return "1 minute"
 	}
-	return "Trop de tentatives : pour protéger les comptes, cette action est bloquée un moment. Réessayez dans " + wait + "."
+	return fmt.Sprintf("%d minutes", n)
 }
 
 // tooManyAttempts answers a tripped limit with 429 and the form it protects, as it was
@@ -143,6 +155,9 @@ func (s *server) tooManyAttempts(c *fiber.Ctx) error {
 		}
 		v.Limited = msg
 		return s.render(c, status, "account_totp", v)
+	case "/sessions/:id<int>/self-enroll":
+		return s.selfEnrollLimited(c, "Trop d'inscriptions depuis cette connexion : pour protéger les places, "+
+			"l'inscription en ligne est bloquée un moment. Réessayez dans "+waitText(c)+", ou appelez la structure.")
 	}
 	return fiber.NewError(status, msg)
 }

@@ -89,7 +89,8 @@ func (s *server) routes(app *fiber.App) {
 	// person's own page (convocation, cancellation) is reached through the signed link.
 	app.Get("/sessions/:id<int>/enroll", s.requireSignedIn, s.orientPage)
 	app.Post("/sessions/:id<int>/enroll", s.requireSignedIn, s.orient)
-	app.Post("/sessions/:id<int>/self-enroll", s.selfEnroll)
+	app.Get("/sessions/:id<int>/self-enroll", s.selfEnrollPage)
+	app.Post("/sessions/:id<int>/self-enroll", rl.selfEnrollByIP, s.selfEnroll)
 	app.Get("/c/:token.ics", s.bookingFeed)
 	app.Get("/c/:token", s.bookingPage)
 	app.Post("/c/:token/cancel", s.cancelBookingByLink)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -46,6 +47,10 @@ type sessionView struct {
 	// Others lists the workshop's other upcoming sessions.
 	Others      []dateLine
 	CalendarURL string
+	// OrientURL is the orientation form, for those who may enroll someone; SelfEnrollURL
+	// the public form, when the workshop takes self-enrollment. Empty once too late.
+	OrientURL     string
+	SelfEnrollURL string
 }
 
 // sessionPage is /sessions/{id}: everything a person or a professional needs to decide and
@@ -90,6 +95,14 @@ func (s *server) sessionPage(c *fiber.Ctx) error {
 		CalendarURL:  sessionURL(sess.ID) + ".ics",
 	}
 	v.Over = !sess.EndsAt.After(v.Now)
+	if s.acc != nil && s.en != nil && !sess.Cancelled() && sess.StartsAt.After(v.Now) {
+		if a := actor(c); !a.Anonymous() && enrollment.MayOrient(a, sess.Structure) {
+			v.OrientURL = sessionURL(sess.ID) + "/enroll"
+		}
+		if w.OpenEnrollment() {
+			v.SelfEnrollURL = sessionURL(sess.ID) + "/self-enroll"
+		}
+	}
 	v.Relative = relDays(v.Now, sess.StartsAt)
 	if w.LifeEvent != "" {
 		v.LifeEvent = workshops.LifeEvents.Label(w.LifeEvent)

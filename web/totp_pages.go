@@ -4,18 +4,13 @@ package web
 // page that turns it on (QR code, recovery codes) or off.
 
 import (
-	"bytes"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"html/template"
-	"image/png"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/pquerna/otp"
 
 	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/workshops"
@@ -212,25 +207,6 @@ func (s *server) newTOTPView(c *fiber.Ctx, title string) (totpSetupView, error) 
 	}
 	v.Secret = strings.TrimSpace(v.Secret)
 	return v, nil
-}
-
-// qrDataURI draws an otpauth URL as a QR code, in a PNG data URI (allowed by the CSP's
-// img-src data:), so the page needs no second request and no script.
-func qrDataURI(otpURL string) (template.URL, error) {
-	key, err := otp.NewKeyFromURL(otpURL)
-	if err != nil {
-		return "", fmt.Errorf("totp key: %w", err)
-	}
-	img, err := key.Image(240, 240)
-	if err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	// Trusted as a URL: built here from our own PNG bytes, nothing anyone typed.
-	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())), nil
 }
 
 // totpSetupPage shows the QR code to scan, or the second factor's state.

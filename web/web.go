@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// TrustedProxies are the addresses whose X-Forwarded-* headers are believed.
 	TrustedProxies []string
+	// RetentionDays is how long personal data is kept after a booking's last session
+	// (ESCALE_RETENTION_DAYS), as the consent texts say; zero means 365.
+	RetentionDays int
 }
 
 // server holds the handlers' shared state.
@@ -55,6 +59,8 @@ type server struct {
 	feeds    *feedCache
 	events   *ics.EventCache
 	started  time.Time
+	// retentionDays is how long personal data is kept, for the consent texts.
+	retentionDays int
 }
 
 // New builds the Fiber application: it parses every template and hashes every static
@@ -98,6 +104,8 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		feeds:   newFeedCache(d.Workshops.Changes()),
 		events:  ics.NewEventCache(feedEventCacheSize),
 		started: time.Now(),
+
+		retentionDays: cmp.Or(d.RetentionDays, 365),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:                 "Escale",

@@ -29,10 +29,13 @@ type LevelCheck struct {
 	// Alternatives are up to n sessions that fit the level better, when it does not fit
 	// (see Alternatives).
 	Alternatives []Session
+	// Parcours holds every session of the parcours the session belongs to, in order;
+	// empty when the workshop is not a parcours.
+	Parcours []Session
 }
 
-// CheckLevel reads a public session with the vocabulary and says whether a person of a
-// level fits its workshop, proposing up to n alternatives when they do not. Returns
+// CheckLevel reads a public session with the vocabulary (and its parcours) and says
+// whether a person of a level fits its workshop, proposing up to n alternatives when they do not. Returns
 // ErrNotFound.
 func (s *Service) CheckLevel(ctx context.Context, sessionID int64, level string, n int) (*LevelCheck, error) {
 	sess, err := s.Session(ctx, sessionID)
@@ -44,6 +47,11 @@ func (s *Service) CheckLevel(ctx context.Context, sessionID int64, level string,
 		return nil, err
 	}
 	lc := &LevelCheck{Session: sess, Vocabulary: voc, Fits: sess.Workshop.ForLevel(voc, level)}
+	if sess.GroupID != 0 && sess.Workshop.Parcours() {
+		if lc.Parcours, err = s.GroupSessions(ctx, sess); err != nil {
+			return nil, err
+		}
+	}
 	if !lc.Fits && n > 0 {
 		if lc.Alternatives, err = s.alternatives(ctx, sess, level, n); err != nil {
 			return nil, err
