@@ -19,6 +19,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/workshops"
@@ -43,6 +44,9 @@ var (
 	territoryCoordinator = []string{roleCoordinator}
 	// anyCoordinator: the vocabularies are the whole instance's, kept by every coordinator.
 	anyCoordinator = []string{roleFarCoordinate, roleCoordinator}
+	// orienters: who may enroll someone else, orienting professionals and the structure's
+	// team (enrollment.MayOrient).
+	orienters = []string{roleProfessional, roleMember, roleCoordinator}
 	// nobody: the first-run form once a coordinator exists.
 	nobody []string
 )
@@ -76,6 +80,11 @@ var htmlWriteRoutes = []htmlWriteRoute{
 	// Asking to join.
 	{"/join", everyone, 303, 0, joinRequestForm},
 	{"/signup", everyone, 303, 0, signUpForm},
+	// Enrolling in a session of structure A: orienting someone, enrolling oneself where the
+	// workshop allows it, cancelling through the person's link.
+	{"/sessions/:id<int>/enroll", orienters, 303, 0, orientationForm},
+	{"/sessions/:id<int>/self-enroll", everyone, 303, 0, selfEnrollmentForm},
+	{"/c/:token/cancel", everyone, 303, 0, cancelThroughLinkForm},
 	// The signed-in person's own account.
 	{"/account/password", signedIn, 303, 0, changePasswordForm},
 	{"/account/signout-everywhere", signedIn, 303, 0, signOutEverywhereForm},
@@ -210,7 +219,7 @@ func needsSignIn(pattern string) bool {
 			return true
 		}
 	}
-	return false
+	return pattern == "/sessions/:id<int>/enroll"
 }
 
 // TestHTMLWritesCheckWhoActs enumerates every POST route outside the API × every role,
@@ -269,9 +278,6 @@ func TestHTMLWritesCheckWhoActs(t *testing.T) {
 // enrollmentFormsBeingBuilt are the enrollment issue's forms, routed but still answering
 // 501: each leaves this list for a row of htmlWriteRoutes as its handler is written.
 var enrollmentFormsBeingBuilt = []string{
-	"/sessions/:id<int>/enroll",
-	"/sessions/:id<int>/self-enroll",
-	"/c/:token/cancel",
 	"/orientations/:id<int>/cancel",
 	"/manage/bookings/:id<int>/cancel",
 	"/manage/sessions/:id<int>/attendance",
@@ -740,6 +746,42 @@ func deleteSessionForm(t *testing.T, c *htmlCell) htmlRequest {
 	s, reload := c.freshSession(t)
 	return htmlRequest{path: "/manage/sessions/" + itoa(s.ID) + "/delete", location: "/manage/workshops/",
 		changed: func(t *testing.T) bool { return reload(t) == nil }}
+}
+
+// enrolled reports whether a session has someone enrolled, or cancelled when cancelled.
+func (c *htmlCell) enrolled(sessionID int64, cancelled bool) func(t *testing.T) bool {
+	return func(t *testing.T) bool {
+		r := c.e.sub(t).roster(sessionID)
+		if cancelled {
+			return len(r.Cancelled()) > 0
+		}
+		return len(r.Lines) > 0
+	}
+}
+
+func orientationForm(t *testing.T, c *htmlCell) htmlRequest {
+	s, _ := c.freshSession(t)
+	return htmlRequest{path: enrollPath(s.ID), form: with(personForm(), "idempotency_key", fmt.Sprintf("tableau-%d", c.n)),
+		location: "/c/", changed: c.enrolled(s.ID, false)}
+}
+
+func selfEnrollmentForm(t *testing.T, c *htmlCell) htmlRequest {
+	w := wt.Workshop(t, c.e.svc, c.f.a, func(w *workshops.Workshop) { w.Title, w.Enrollment = fmt.Sprintf("Atelier ouvert %d", c.n), "ouvert" })
+	s := wt.Session(t, c.e.svc, w, wt.Paris(t, 2026, time.December, 1, 14, 0), nil)
+	return htmlRequest{path: selfEnrollPath(s.ID), form: with(selfForm(), "idempotency_key", fmt.Sprintf("tableau-%d", c.n)),
+		location: "/c/", changed: c.enrolled(s.ID, false)}
+}
+
+// cancelThroughLinkForm: the link, not the role, lets anyone cancel the person's seat.
+func cancelThroughLinkForm(t *testing.T, c *htmlCell) htmlRequest {
+	s, _ := c.freshSession(t)
+	res, err := c.e.en.Enroll(t.Context(), workshops.System, enrollment.Request{SessionID: s.ID, IdempotencyKey: fmt.Sprintf("tableau-%d", c.n),
+		Person: enrollment.Person{FirstName: "Nadia", Contact: enrollment.ContactPaper, Level: "debutant", Consent: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := localPath(t, res.CancelURL)
+	return htmlRequest{path: page + "/cancel", location: page + "?flash=booking-cancelled", changed: c.enrolled(s.ID, true)}
 }
 
 // joinRequest stores a pending join request of a structure of the default territory, and
