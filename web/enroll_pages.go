@@ -36,7 +36,8 @@ const (
 	// keyField carries the idempotency key drawn when the form is shown: submitting the
 	// same form again (double click, back button, retried POST) returns the first booking.
 	keyField = "idempotency_key"
-	// goAheadField says the level check was seen and the professional goes ahead anyway.
+	// goAheadField holds the level the professional saw the warning for and went ahead
+	// anyway with: another level is checked again.
 	goAheadField = "go_ahead"
 )
 
@@ -85,8 +86,8 @@ type enrollView struct {
 	Contact, Level                                    radioField
 	Needs                                             formField
 	Consent                                           consentField
-	// GoAhead keeps the professional's decision to enroll despite the level.
-	GoAhead bool
+	// GoAhead keeps the level the professional decided to enroll with despite the check.
+	GoAhead string
 	// Check is set when the person's level is outside the workshop's range.
 	Check *levelWarning
 	// Problem says why the enrollment could not be made (full, closed, already enrolled).
@@ -211,7 +212,7 @@ func (s *server) orient(c *fiber.Ctx) error {
 	}
 	vals := postedForm(c)
 	level := vals.Get("level")
-	if vals.Get(goAheadField) != "" {
+	if level == vals.Get(goAheadField) {
 		level = "" // seen and decided: nothing to check
 	}
 	lc, err := s.ws.CheckLevel(c.UserContext(), id, level, alternativesShown)
@@ -225,6 +226,7 @@ func (s *server) orient(c *fiber.Ctx) error {
 	if !lc.Fits {
 		v := s.newEnrollView(c, lc, false, vals, nil)
 		v.Check = newLevelWarning(lc, vals)
+		v.GoAhead = vals.Get("level")
 		v.Title = "Vérifier le niveau : " + v.Title
 		return s.render(c, http.StatusOK, "enroll", v)
 	}
@@ -365,7 +367,7 @@ func (s *server) newEnrollView(c *fiber.Ctx, lc *workshops.LevelCheck, self bool
 			TimeRange: frTimeRange(sess.StartsAt, sess.EndsAt), Where: sess.Location().OneLine(), Structure: sess.Structure.Name,
 			Levels: newLevelBadge(lc.Vocabulary, w.LevelMin, w.LevelMax), Seats: seatsText(sess),
 		},
-		GoAhead: vals.Get(goAheadField) != "",
+		GoAhead: vals.Get(goAheadField),
 	}
 	seatsLeft := sess.SeatsLeft()
 	if self {

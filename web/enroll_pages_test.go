@@ -239,7 +239,12 @@ func TestLevelCheck(t *testing.T) {
 			if got := text(main.Find("button")); got != "L'inscrire quand même à cette séance" {
 				t.Errorf("button %q", got)
 			}
-			resp, body := b.post(enrollPath(f.s.ID), formOf(main))
+			// Another level out of range is checked again.
+			resp, body := b.post(enrollPath(f.s.ID), with(formOf(main), "level", "autonome"))
+			if resp.StatusCode != http.StatusOK || !strings.Contains(text(parseHTML(t, body).Find(".level-check")), "« Autonome »") {
+				t.Errorf("another level went ahead unchecked: %d", resp.StatusCode)
+			}
+			resp, body = b.post(enrollPath(f.s.ID), formOf(main))
 			expectRedirect(t, resp, body, "/c/")
 			if lines := e.roster(f.s.ID).Lines; len(lines) != 1 || lines[0].Booking.Level != "eloigne" {
 				t.Errorf("enrolled anyway: %+v", lines)

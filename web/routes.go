@@ -87,13 +87,15 @@ func (s *server) routes(app *fiber.App) {
 
 	// Enrolling: a professional orients a person, or the person enrolls themselves; the
 	// person's own page (convocation, cancellation) is reached through the signed link.
-	app.Get("/sessions/:id<int>/enroll", s.requireSignedIn, s.orientPage)
-	app.Post("/sessions/:id<int>/enroll", s.requireSignedIn, s.orient)
-	app.Get("/sessions/:id<int>/self-enroll", s.selfEnrollPage)
-	app.Post("/sessions/:id<int>/self-enroll", rl.selfEnrollByIP, s.selfEnroll)
-	app.Get("/c/:token.ics", s.bookingFeed)
-	app.Get("/c/:token", s.bookingPage)
-	app.Post("/c/:token/cancel", s.cancelBookingByLink)
+	if s.en != nil {
+		app.Get("/sessions/:id<int>/enroll", s.requireSignedIn, s.orientPage)
+		app.Post("/sessions/:id<int>/enroll", s.requireSignedIn, s.orient)
+		app.Get("/sessions/:id<int>/self-enroll", s.selfEnrollPage)
+		app.Post("/sessions/:id<int>/self-enroll", rl.selfEnrollByIP, s.selfEnroll)
+		app.Get("/c/:token.ics", s.bookingFeed)
+		app.Get("/c/:token", s.bookingPage)
+		app.Post("/c/:token/cancel", s.cancelBookingByLink)
+	}
 
 	// The professional's orientations.
 	app.Get("/orientations", s.requireSignedIn, s.orientationsPage)
