@@ -45,7 +45,8 @@ type bookingView struct {
 	Levels      levelBadge
 	ToBring     []string
 	Lent        []string
-	// Status is the seat's: confirmed, waitlisted, cancelled, attended or absent.
+	// Status is the seat's: confirmed, waitlisted, cancelled, attended or absent; or
+	// sessionCancelled when the structure cancelled every session of the booking.
 	Status   string
 	Position int
 	// SessionCancelled says the structure cancelled the session.
@@ -61,6 +62,19 @@ type bookingView struct {
 	Orienter bool
 	// Problem says why the cancellation could not be made.
 	Problem string
+}
+
+// sessionCancelled is the status shown when the structure cancelled the session.
+const sessionCancelled = "session-cancelled"
+
+// allCancelled reports whether the structure cancelled every session of the seats.
+func allCancelled(seats []enrollment.Enrollment) bool {
+	for _, e := range seats {
+		if !e.Session.Cancelled() {
+			return false
+		}
+	}
+	return true
 }
 
 // bookingDate is one session of the booking.
@@ -203,6 +217,10 @@ func (s *server) newBookingView(c *fiber.Ctx, cv *enrollment.Convocation) (booki
 		v.Person += " " + b.LastName
 	}
 	v.ContactLine = contactLine(b)
+	if allCancelled(cv.Seats) && (seat.Status == enrollment.Confirmed || seat.Status == enrollment.Waitlisted) {
+		// Nothing to come to, and nothing to cancel.
+		v.Status, v.Cancellable = sessionCancelled, false
+	}
 	v.Started = !v.Cancellable && (seat.Status == enrollment.Confirmed || seat.Status == enrollment.Waitlisted)
 	for _, e := range cv.Seats {
 		v.Dates = append(v.Dates, bookingDate{Date: frDate(e.Session.StartsAt), ISO: isoTime(e.Session.StartsAt),

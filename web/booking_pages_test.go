@@ -10,6 +10,7 @@ import (
 
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/workshops"
 )
 
 // TestPersonCancelsThroughTheLink: the person's page asks to confirm, cancels once, then
@@ -126,6 +127,32 @@ func TestPastSessionsCannotBeCancelled(t *testing.T) {
 		}
 		if n := len(e.roster(f.s.ID).Confirmed()); n != 1 {
 			t.Errorf("%d confirmed", n)
+		}
+	})
+}
+
+// TestCancelledSessionIsSaidPlainly: when the structure cancels the session, the person's
+// page says not to come, without a convocation nor a cancel button.
+func TestCancelledSessionIsSaidPlainly(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		f := newEnrollFixture(t, e)
+		page := f.enroll(t, e.signedIn(proEmail), f.s.ID, personForm())
+		if _, err := e.svc.CancelSession(t.Context(), workshops.System, f.s.ID, "Salle inondée"); err != nil {
+			t.Fatal(err)
+		}
+		_, doc := e.page(page)
+		if got := text(doc.Find("h1")); got != "Séance annulée : Mon smartphone pas à pas" {
+			t.Errorf("h1 %q", got)
+		}
+		if got := text(doc.Find("main")); !strings.Contains(got, "Raison : Salle inondée") {
+			t.Errorf("no reason: %q", got)
+		}
+		if doc.Find(`.convocation, a[href*="annuler=1"]`).Length() != 0 {
+			t.Error("a cancelled session still has its convocation or a cancel button")
+		}
+		for _, p := range accessibilityProblems(doc) {
+			t.Error(p)
 		}
 	})
 }
