@@ -21,10 +21,6 @@ import (
 // bookingPrefix starts the path of a person's page; what follows is a secret.
 const bookingPrefix = "/c/"
 
-// bookingCacheControl keeps a person's page and .ics out of every shared cache and off
-// disks: they show personal data.
-const bookingCacheControl = "private, no-store"
-
 // errBadBookingLink answers a link that is not one of ours.
 var errBadBookingLink = fiber.NewError(http.StatusNotFound,
 	"Ce lien d'inscription n'existe pas. Vérifiez qu'il est complet, ou appelez la structure qui organise l'atelier.")
@@ -107,7 +103,8 @@ func (s *server) bookingPage(c *fiber.Ctx) error {
 }
 
 func (s *server) renderBooking(c *fiber.Ctx, status int, v bookingView) error {
-	c.Set(fiber.HeaderCacheControl, bookingCacheControl)
+	// Personal data: out of shared caches, off disks, out of search engines.
+	c.Set(fiber.HeaderCacheControl, privateFeedCacheControl)
 	c.Set("X-Robots-Tag", "noindex")
 	return s.render(c, status, "booking", v)
 }
@@ -171,11 +168,7 @@ func (s *server) bookingFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("encode booking: %w", err)
 	}
-	c.Set(fiber.HeaderCacheControl, bookingCacheControl)
-	c.Set(fiber.HeaderContentType, feedContentType)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="atelier.ics"`)
-	c.Set("X-Robots-Tag", "noindex")
-	return c.Send(enc.Body)
+	return sendPrivateCalendar(c, enc.Body, `attachment; filename="atelier.ics"`)
 }
 
 // newBookingView lays out the person's page.

@@ -158,15 +158,6 @@ type consentField struct {
 	Checked                bool
 }
 
-// sessionIDParam reads the :id of a session route.
-func sessionIDParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, workshops.ErrNotFound
-	}
-	return id, nil
-}
-
 // enrollmentClosed reports whether a session (or any session of its parcours) is
 // cancelled or started: the forms say so at once rather than after being filled in.
 func enrollmentClosed(lc *workshops.LevelCheck, now time.Time) bool {
@@ -182,40 +173,52 @@ func enrollmentClosed(lc *workshops.LevelCheck, now time.Time) bool {
 	return false
 }
 
-// orientPage is GET /sessions/{id}/enroll: the orientation form, with a fresh
-// idempotency key.
-func (s *server) orientPage(c *fiber.Ctx) error {
-	id, err := sessionIDParam(c)
+// orientPage is GET /sessions/{id}/enroll: the orientation form.
+func (s *server) orientPage(c *fiber.Ctx) error { return s.enrollFormPage(c, false) }
+
+// selfEnrollPage is GET /sessions/{id}/self-enroll: the public form of a workshop that
+// takes self-enrollment. It is a page of its own, so that the session page stays free
+// of the CSRF session every form needs (see protectForms).
+func (s *server) selfEnrollPage(c *fiber.Ctx) error { return s.enrollFormPage(c, true) }
+
+// enrollFormPage shows an enrollment form with a fresh idempotency key, or says at once
+// why it cannot be used.
+func (s *server) enrollFormPage(c *fiber.Ctx, self bool) error {
+	lc, err := s.levelCheck(c, "", 0)
 	if err != nil {
 		return err
 	}
-	lc, err := s.ws.CheckLevel(c.UserContext(), id, "", 0)
-	if err != nil {
-		return err
-	}
-	if !enrollment.MayOrient(actor(c), lc.Session.Structure) {
+	switch {
+	case self && !lc.Session.Workshop.OpenEnrollment():
+		return errSelfEnrollmentClosed
+	case !self && !enrollment.MayOrient(actor(c), lc.Session.Structure):
 		return workshops.ErrForbidden
-	}
-	if enrollmentClosed(lc, s.ws.Now()) {
+	case enrollmentClosed(lc, s.ws.Now()):
 		return enrollment.ErrClosed
 	}
-	v := s.newEnrollView(c, lc, false, url.Values{keyField: {rand.Text()}}, nil)
+	v := s.newEnrollView(c, lc, self, url.Values{keyField: {rand.Text()}}, nil)
 	return s.render(c, http.StatusOK, "enroll", v)
+}
+
+// levelCheck reads the session of the route, for a person of a level (see
+// workshops.Service.CheckLevel).
+func (s *server) levelCheck(c *fiber.Ctx, level string, alternatives int) (*workshops.LevelCheck, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, workshops.ErrNotFound
+	}
+	return s.ws.CheckLevel(c.UserContext(), id, level, alternatives)
 }
 
 // orient is POST /sessions/{id}/enroll. A level outside the workshop's range shows the
 // form again with alternatives, unless the professional goes ahead; then one booking.
 func (s *server) orient(c *fiber.Ctx) error {
-	id, err := sessionIDParam(c)
-	if err != nil {
-		return err
-	}
 	vals := postedForm(c)
 	level := vals.Get("level")
 	if level == vals.Get(goAheadField) {
 		level = "" // seen and decided: nothing to check
 	}
-	lc, err := s.ws.CheckLevel(c.UserContext(), id, level, alternativesShown)
+	lc, err := s.levelCheck(c, level, alternativesShown)
 	if err != nil {
 		return err
 	}
@@ -235,46 +238,20 @@ func (s *server) orient(c *fiber.Ctx) error {
 		org = p.Professional.Organisation
 	}
 	res, err := s.en.Enroll(c.UserContext(), p.Actor(), enrollment.Request{
-		SessionID: id, Person: personOf(vals), IdempotencyKey: vals.Get(keyField), Organisation: org,
+		SessionID: lc.Session.ID, Person: personOf(vals), IdempotencyKey: vals.Get(keyField), Organisation: org,
 		ConsentText: s.orientConsent(lc.Session.Structure, p.Actor().Name, org),
 	})
 	return s.afterEnroll(c, lc, false, vals, res, err)
 }
 
-// selfEnrollPage is GET /sessions/{id}/self-enroll: the public form of a workshop that
-// takes self-enrollment. It is a page of its own, so that the session page stays free
-// of the CSRF session every form needs (see protectForms).
-func (s *server) selfEnrollPage(c *fiber.Ctx) error {
-	id, err := sessionIDParam(c)
-	if err != nil {
-		return err
-	}
-	lc, err := s.ws.CheckLevel(c.UserContext(), id, "", 0)
-	if err != nil {
-		return err
-	}
-	if !lc.Session.Workshop.OpenEnrollment() {
-		return errSelfEnrollmentClosed
-	}
-	if enrollmentClosed(lc, s.ws.Now()) {
-		return enrollment.ErrClosed
-	}
-	v := s.newEnrollView(c, lc, true, url.Values{keyField: {rand.Text()}}, nil)
-	return s.render(c, http.StatusOK, "enroll", v)
-}
-
 // selfEnroll is POST /sessions/{id}/self-enroll, rate-limited per IP (ratelimit.go). A
 // robot that filled the hidden field is answered as if enrolled, and nothing is stored.
 func (s *server) selfEnroll(c *fiber.Ctx) error {
-	id, err := sessionIDParam(c)
-	if err != nil {
-		return err
-	}
 	vals := postedForm(c)
 	if vals.Get(honeypotField) != "" {
-		return c.Redirect(flashURL(sessionURL(id), "self-enrolled"), fiber.StatusSeeOther)
+		return c.Redirect(flashURL("/sessions/"+c.Params("id"), "self-enrolled"), fiber.StatusSeeOther)
 	}
-	lc, err := s.ws.CheckLevel(c.UserContext(), id, "", 0)
+	lc, err := s.levelCheck(c, "", 0)
 	if err != nil {
 		return err
 	}
@@ -282,7 +259,7 @@ func (s *server) selfEnroll(c *fiber.Ctx) error {
 		return errSelfEnrollmentClosed
 	}
 	res, err := s.en.Enroll(c.UserContext(), workshops.Actor{}, enrollment.Request{
-		SessionID: id, Person: personOf(vals), IdempotencyKey: vals.Get(keyField), Self: true,
+		SessionID: lc.Session.ID, Person: personOf(vals), IdempotencyKey: vals.Get(keyField), Self: true,
 		ConsentText: s.selfConsent(lc.Session.Structure),
 	})
 	return s.afterEnroll(c, lc, true, vals, res, err)
@@ -291,11 +268,7 @@ func (s *server) selfEnroll(c *fiber.Ctx) error {
 // selfEnrollLimited answers a self-enrollment over the rate limit: the form as filled,
 // with the message.
 func (s *server) selfEnrollLimited(c *fiber.Ctx, msg string) error {
-	id, err := sessionIDParam(c)
-	if err != nil {
-		return err
-	}
-	lc, err := s.ws.CheckLevel(c.UserContext(), id, "", 0)
+	lc, err := s.levelCheck(c, "", 0)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,17 @@ func (s *server) privateFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("encode private feed: %w", err)
 	}
+	return sendPrivateCalendar(c, enc.Body, `inline; filename="mes-seances.ics"`)
+}
+
+// sendPrivateCalendar answers a calendar of one person's own (a private feed, a booking's
+// .ics): kept out of shared caches, off disks and out of search engines.
+func sendPrivateCalendar(c *fiber.Ctx, body []byte, disposition string) error {
 	c.Set(fiber.HeaderCacheControl, privateFeedCacheControl)
 	c.Set(fiber.HeaderContentType, feedContentType)
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="mes-seances.ics"`)
+	c.Set(fiber.HeaderContentDisposition, disposition)
 	c.Set("X-Robots-Tag", "noindex")
-	return c.Send(enc.Body)
+	return c.Send(body)
 }
 
 // privateFeedPrefix starts the path of every private feed; what follows is a secret.
