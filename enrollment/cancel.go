@@ -176,14 +176,15 @@ func frBy(by string) string {
 	return "la structure"
 }
 
-// closeGap moves up everyone waiting behind a position that was left.
+// closeGap takes one person off a session's waiting list: everyone waiting behind the
+// position that was left moves up, and the session counts one fewer waiting.
 func closeGap(ctx context.Context, tx bun.IDB, sessionID int64, position int) error {
 	_, err := tx.NewUpdate().Model((*Enrollment)(nil)).Set("position = position - 1").
 		Where("session_id = ? AND status = ? AND position > ?", sessionID, Waitlisted, position).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("waiting list: %w", err)
 	}
-	return nil
+	return countWaiting(ctx, tx, sessionID, -1)
 }
 
 // promote confirms who waits while seats are free, first in line first, in the
@@ -279,15 +280,6 @@ func (s *Service) promoteFirst(ctx context.Context, tx bun.IDB, unit []workshops
 // UpdateSession changes a session (see workshops.Service.UpdateSession) and, when its
 // capacity grows, promotes who waits in the same transaction. Returns what that returns.
 func (s *Service) UpdateSession(ctx context.Context, actor workshops.Actor, id int64, ch workshops.SessionChange) (*workshops.Session, error) {
-	ch.Within = func(ctx context.Context, tx bun.IDB, before, after *workshops.Session) error {
-		if after.Capacity <= before.Capacity {
-			return nil
-		}
-		w := new(workshops.Workshop)
-		if err := tx.NewSelect().Model(w).Where("w.id = ?", after.WorkshopID).Scan(ctx); err != nil {
-			return fmt.Errorf("get workshop: %w", err)
-		}
-		return s.promote(ctx, tx, w, []int64{after.ID})
-	}
+	ch.Within = s.promoteOnGrowth
 	return s.ws.UpdateSession(ctx, actor, id, ch)
 }

@@ -189,6 +189,9 @@ func TestRandomInterleavingKeepsTheInvariants(t *testing.T) {
 			if len(positions) > 0 && confirmed < capacity {
 				t.Errorf("session %d: %d waiting while %d of %d seats are taken", s.ID, len(positions), confirmed, capacity)
 			}
+			if waiting, _ := followUp(t, db, s.ID); waiting != len(positions) {
+				t.Errorf("session %d counts %d waiting, %d are", s.ID, waiting, len(positions))
+			}
 			for i, p := range positions {
 				if p != i+1 {
 					t.Errorf("session %d: positions %v are not 1…n", s.ID, positions)

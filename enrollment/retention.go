@@ -61,9 +61,10 @@ type PersonQuery struct {
 }
 
 // FindBookings finds bookings of the coordinator's territories whose person matches the
-// query (first or last name, phone, email), newest first, at most 50, with their
-// enrollments. The search is logged as a consultation. Returns workshops.ErrForbidden.
-func (s *Service) FindBookings(ctx context.Context, actor workshops.Actor, q PersonQuery) ([]Booking, error) {
+// query (first or last name, phone, email), newest first, at most 50, with their seats
+// and workshop. The search is logged as a consultation. Returns workshops.ErrForbidden
+// or a *workshops.ValidationError (a query too short).
+func (s *Service) FindBookings(ctx context.Context, actor workshops.Actor, q PersonQuery) ([]Orientation, error) {
 	if !actor.System && len(actor.Territories) == 0 {
 		return nil, workshops.ErrForbidden
 	}
@@ -73,7 +74,7 @@ func (s *Service) FindBookings(ctx context.Context, actor workshops.Actor, q Per
 	}
 	phone, _ := normalizePhone(text)
 	var out []Booking
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
+	like := "%" + likeEscaper.Replace(text) + "%"
 	sel := s.db.NewSelect().Model(&out).Relation("Enrollments").Relation("Enrollments.Session").
 		Where("b.purged_at IS NULL").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -92,39 +93,39 @@ func (s *Service) FindBookings(ctx context.Context, actor workshops.Actor, q Per
 	if err := sel.OrderExpr("b.id DESC").Limit(50).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find bookings: %w", err)
 	}
-	ids := make([]int64, len(out))
-	for i := range out {
-		ids[i] = out[i].ID
+	found, ids, err := orientationsOf(ctx, s.db, out)
+	if err != nil {
+		return nil, err
 	}
-	return out, s.logAccess(ctx, s.db, actor, PurposeExport, ids)
+	return found, s.logAccess(ctx, s.db, actor, PurposeSearch, ids)
 }
 
-// coordinatorBooking loads a booking with its enrollments and sessions for a coordinator
-// of its territory.
-func (s *Service) coordinatorBooking(ctx context.Context, db bun.IDB, actor workshops.Actor, id int64) (*Booking, *workshops.Workshop, error) {
-	b := new(Booking)
-	if err := db.NewSelect().Model(b).Relation("Enrollments").Relation("Enrollments.Session").Where("b.id = ?", id).Scan(ctx); err != nil {
-		return nil, nil, notFound(err, "get booking")
+// coordinatorBooking loads a booking with its seats and workshop for a coordinator of
+// its territory.
+func (s *Service) coordinatorBooking(ctx context.Context, db bun.IDB, actor workshops.Actor, id int64) (*Orientation, error) {
+	o, err := loadOrientation(ctx, db, id)
+	if err != nil {
+		return nil, err
 	}
-	w := new(workshops.Workshop)
-	if err := db.NewSelect().Model(w).Relation("Structure").Where("w.id = ?", b.WorkshopID).Scan(ctx); err != nil {
-		return nil, nil, fmt.Errorf("get workshop: %w", err)
+	if !actor.Coordinates(o.Workshop.Structure.TerritoryID) {
+		return nil, workshops.ErrForbidden
 	}
-	if !actor.Coordinates(w.Structure.TerritoryID) {
-		return nil, nil, workshops.ErrForbidden
-	}
-	return b, w, nil
+	return o, nil
 }
 
 // Export returns everything kept about the person of a booking, for a coordinator
 // answering the person's request (right of access). The consultation is logged. Returns
 // workshops.ErrNotFound or workshops.ErrForbidden.
-func (s *Service) Export(ctx context.Context, actor workshops.Actor, bookingID int64) (*Booking, error) {
-	b, _, err := s.coordinatorBooking(ctx, s.db, actor, bookingID)
+func (s *Service) Export(ctx context.Context, actor workshops.Actor, bookingID int64) (*Record, error) {
+	o, err := s.coordinatorBooking(ctx, s.db, actor, bookingID)
 	if err != nil {
 		return nil, err
 	}
-	return b, s.logAccess(ctx, s.db, actor, PurposeExport, []int64{b.ID})
+	voc, err := s.ws.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Record{Orientation: *o, Vocabulary: voc}, s.logAccess(ctx, s.db, actor, PurposeExport, []int64{bookingID})
 }
 
 // Erase erases the personal fields of a booking at the person's request (right to
@@ -132,7 +133,7 @@ func (s *Service) Export(ctx context.Context, actor workshops.Actor, bookingID i
 // workshops.ErrNotFound or workshops.ErrForbidden.
 func (s *Service) Erase(ctx context.Context, actor workshops.Actor, bookingID int64) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, _, err := s.coordinatorBooking(ctx, tx, actor, bookingID); err != nil {
+		if _, err := s.coordinatorBooking(ctx, tx, actor, bookingID); err != nil {
 			return err
 		}
 		b, w, err := s.bookingForChange(ctx, tx, bookingID)

@@ -144,9 +144,8 @@ func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request
 		for _, sess := range sessions {
 			e := Enrollment{BookingID: b.ID, SessionID: sess.ID, Status: status, CreatedAt: now, UpdatedAt: now}
 			if status == Waitlisted {
-				if err := tx.NewSelect().Model((*Enrollment)(nil)).ColumnExpr("COALESCE(MAX(position), 0) + 1").
-					Where("session_id = ? AND status = ?", sess.ID, Waitlisted).Scan(ctx, &e.Position); err != nil {
-					return fmt.Errorf("waiting list position: %w", err)
+				if e.Position, err = joinWaitingList(ctx, tx, sess.ID); err != nil {
+					return err
 				}
 			} else if err := takeSeat(ctx, tx, sess.ID); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -15,11 +16,15 @@ import (
 
 // Purposes of a consultation of personal data, kept in the access log.
 const (
-	PurposeRoster       = "liste des inscrits"
-	PurposeAttendance   = "émargement"
-	PurposeOrientations = "mes orientations"
-	PurposeExport       = "export à la demande de la personne"
-	PurposeErase        = "effacement à la demande de la personne"
+	PurposeRoster        = "liste des inscrits"
+	PurposeAttendance    = "émargement"
+	PurposeSheet         = "feuille d'émargement"
+	PurposeOrientations  = "mes orientations"
+	PurposeCancel        = "annulation d'une inscription"
+	PurposeSessionChange = "personnes à prévenir d'un changement de séance"
+	PurposeSearch        = "recherche d'une personne à sa demande"
+	PurposeExport        = "export à la demande de la personne"
+	PurposeErase         = "effacement à la demande de la personne"
 )
 
 // AccessEntry is a line of the log of who looked at a person's details.
@@ -61,8 +66,11 @@ type Line struct {
 // Roster is a session with the people enrolled in it: confirmed and attendance first,
 // then the waiting list in order, then cancellations.
 type Roster struct {
+	// Session has its workshop, structure and place.
 	Session *workshops.Session
 	Lines   []Line
+	// Vocabulary names the people's levels.
+	Vocabulary *workshops.Vocabulary
 }
 
 // Confirmed returns the lines holding a seat.
@@ -106,35 +114,18 @@ func (s *Service) Roster(ctx context.Context, actor workshops.Actor, sessionID i
 	if err := s.db.NewSelect().Model(&es).Relation("Booking").Where("e.session_id = ?", sessionID).Order("e.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}
-	pros := map[int64]bool{}
-	for _, e := range es {
-		if e.Booking.OrientedBy != 0 {
-			pros[e.Booking.OrientedBy] = true
-		}
+	pros, err := professionals(ctx, s.db, es)
+	if err != nil {
+		return nil, err
 	}
-	type pro struct {
-		ID    int64
-		Name  string
-		Email string
+	voc, err := s.ws.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var ps []pro
-	if len(pros) > 0 {
-		ids := make([]int64, 0, len(pros))
-		for id := range pros {
-			ids = append(ids, id)
-		}
-		if err := s.db.NewSelect().Table("users").Column("id", "name", "email").Where("id IN (?)", bun.In(ids)).Scan(ctx, &ps); err != nil {
-			return nil, fmt.Errorf("roster professionals: %w", err)
-		}
-	}
-	byID := map[int64]pro{}
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
-	r := &Roster{Session: sess}
+	r := &Roster{Session: sess, Vocabulary: voc}
 	ids := make([]int64, 0, len(es))
 	for _, e := range es {
-		p := byID[e.Booking.OrientedBy]
+		p := pros[e.Booking.OrientedBy]
 		r.Lines = append(r.Lines, Line{Enrollment: e, Booking: *e.Booking, OrientedByName: p.Name, OrientedByMail: p.Email})
 		ids = append(ids, e.BookingID)
 	}
@@ -161,7 +152,8 @@ func (s *Service) Roster(ctx context.Context, actor workshops.Actor, sessionID i
 
 // MarkAttendance records who came (present) and who did not, for a session that has
 // started; an absence is recorded in the outbox so that the orienting professional can
-// follow up. marks maps enrollment ids to presence. Returns workshops.ErrNotFound,
+// follow up. marks maps enrollment ids to presence. Once everyone holding a seat is
+// marked, the session's AttendanceTakenAt is set (it leaves the sessions to close). Returns workshops.ErrNotFound,
 // workshops.ErrForbidden or workshops.ErrConflict (the session has not started).
 func (s *Service) MarkAttendance(ctx context.Context, actor workshops.Actor, sessionID int64, marks map[int64]bool) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -200,6 +192,9 @@ func (s *Service) MarkAttendance(ctx context.Context, actor workshops.Actor, ses
 					return err
 				}
 			}
+		}
+		if err := closeAttendance(ctx, tx, sessionID, now); err != nil {
+			return err
 		}
 		w := sess.Workshop
 		w.Structure = sess.Structure
@@ -246,14 +241,20 @@ func (o *Orientation) Status() string {
 
 // OrientationFilter narrows a professional's orientations.
 type OrientationFilter struct {
-	// Status keeps one status: confirmed, waitlisted, attended, absent or cancelled.
+	// Status keeps the orientations with a seat of that status: confirmed, waitlisted,
+	// attended, absent, or cancelled (by someone, or with its session).
 	Status string
+	// From and To keep the orientations with a session on those days or between them
+	// (Europe/Paris, both included); zero dates do not bound.
+	From, To workshops.Date
+	// FirstName keeps the people whose first name holds it, whatever the case.
+	FirstName string
 	// Limit is 100 when zero.
 	Limit int
 }
 
 // Orientations lists the people the professional oriented, newest first, with what
-// became of each seat. The consultation is logged.
+// became of each seat. The consultation is logged. Returns workshops.ErrForbidden.
 func (s *Service) Orientations(ctx context.Context, actor workshops.Actor, f OrientationFilter) ([]Orientation, error) {
 	if actor.UserID == 0 {
 		return nil, workshops.ErrForbidden
@@ -267,37 +268,18 @@ func (s *Service) Orientations(ctx context.Context, actor workshops.Actor, f Ori
 		Relation("Enrollments", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Order("e.id") }).
 		Relation("Enrollments.Session").
 		Where("b.oriented_by = ?", actor.UserID)
-	if f.Status != "" {
-		q = q.Where("b.id IN (SELECT booking_id FROM enrollments WHERE status = ?)", f.Status)
+	if f.Status != "" || !f.From.IsZero() || !f.To.IsZero() {
+		q = q.Where("b.id IN (?)", seatsMatching(s.db, f))
+	}
+	if name := strings.ToLower(strings.TrimSpace(f.FirstName)); name != "" {
+		q = q.Where("lower(b.first_name) LIKE ? ESCAPE '\\'", "%"+likeEscaper.Replace(name)+"%")
 	}
 	if err := q.OrderExpr("b.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("orientations: %w", err)
 	}
-	wIDs := map[int64]bool{}
-	ids := make([]int64, 0, len(bookings))
-	for _, b := range bookings {
-		wIDs[b.WorkshopID] = true
-		ids = append(ids, b.ID)
-	}
-	workshopsByID := map[int64]*workshops.Workshop{}
-	if len(wIDs) > 0 {
-		keys := make([]int64, 0, len(wIDs))
-		for id := range wIDs {
-			keys = append(keys, id)
-		}
-		var ws []workshops.Workshop
-		if err := s.db.NewSelect().Model(&ws).Relation("Structure").Where("w.id IN (?)", bun.In(keys)).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("orientations: %w", err)
-		}
-		for i := range ws {
-			workshopsByID[ws[i].ID] = &ws[i]
-		}
-	}
-	out := make([]Orientation, 0, len(bookings))
-	for _, b := range bookings {
-		seats := b.Enrollments
-		slices.SortFunc(seats, func(x, y Enrollment) int { return x.Session.StartsAt.Compare(y.Session.StartsAt) })
-		out = append(out, Orientation{Booking: b, Workshop: workshopsByID[b.WorkshopID], Seats: seats})
+	out, ids, err := orientationsOf(ctx, s.db, bookings)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.logAccess(ctx, s.db, actor, PurposeOrientations, ids); err != nil {
 		return nil, err

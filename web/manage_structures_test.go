@@ -175,7 +175,9 @@ func TestDashboard(t *testing.T) {
 		e := newEnv(t, db)
 		f := newManageFixture(t, e)
 		full := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.December, 3, 9, 0), func(s *workshops.Session) { s.Capacity, s.SeatsTaken = 6, 6 })
-		past := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.November, 17, 14, 0), nil)
+		past := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.November, 17, 14, 0), func(s *workshops.Session) { s.SeatsTaken = 2 })
+		// Nobody came to this one: there is no attendance to take.
+		wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.November, 18, 14, 0), nil)
 		old := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.September, 1, 14, 0), nil)
 		b := e.signedIn(mediatorEmail)
 

@@ -53,8 +53,8 @@ type StructureBoard struct {
 	// their workshop and place; MoreUpcoming says the list was cut.
 	Upcoming     []Session
 	MoreUpcoming bool
-	// ToClose are the sessions over in the last ToCloseDays days and not cancelled, most
-	// recent first: their attendance is to be recorded.
+	// ToClose are the sessions over in the last ToCloseDays days, not cancelled, with
+	// people holding a seat whose attendance is not recorded yet, most recent first.
 	ToClose []Session
 }
 
@@ -138,6 +138,8 @@ func (s *Service) board(ctx context.Context, st *Structure) (*StructureBoard, er
 		Where("s.status = ?", SessionScheduled).
 		Where("s.ends_at <= ?", now).
 		Where("s.ends_at > ?", now.Add(-ToCloseDays*24*time.Hour)).
+		Where("s.seats_taken > 0").
+		Where("s.attendance_taken_at IS NULL").
 		OrderExpr("s.starts_at DESC, s.id DESC").Limit(DashboardUpcoming).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard sessions to close: %w", err)

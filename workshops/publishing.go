@@ -318,9 +318,13 @@ func (s *Service) DeleteSession(ctx context.Context, actor Actor, id int64) erro
 		if err != nil {
 			return err
 		}
-		// Until enrollments are kept (the enrollment issue), seats taken are the only
-		// trace of people enrolled; that issue must also check its own table here.
-		if !sess.Deletable() {
+		// Seats taken miss the people who waited or cancelled: their enrollments still
+		// name the session (and keep it from being deleted).
+		enrolled, err := tx.NewSelect().Table("enrollments").Where("session_id = ?", sess.ID).Exists(ctx)
+		if err != nil {
+			return fmt.Errorf("session enrollments: %w", err)
+		}
+		if !sess.Deletable() || enrolled {
 			return fmt.Errorf("%w: des personnes sont inscrites à cette séance : annulez-la plutôt, elles seront prévenues", ErrConflict)
 		}
 		if _, err := tx.NewDelete().Model(sess).WherePK().Exec(ctx); err != nil {

@@ -30,10 +30,15 @@ type Session struct {
 	EndsAt   time.Time
 	Capacity int
 	// SeatsTaken counts confirmed seats; the enrollment service keeps it.
-	SeatsTaken   int
-	Animator     string
-	Status       string
-	CancelReason string
+	SeatsTaken int
+	// Waiting counts the people on the waiting list; the enrollment service keeps it.
+	Waiting int
+	// AttendanceTakenAt is when the presence or absence of every person holding a seat
+	// was recorded, nil until then; the enrollment service sets it.
+	AttendanceTakenAt *time.Time
+	Animator          string
+	Status            string
+	CancelReason      string
 	// Sequence is the iCalendar SEQUENCE: it grows whenever the time, place or status
 	// changes, so that subscribed calendars replace their copy.
 	Sequence int

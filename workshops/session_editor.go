@@ -16,10 +16,17 @@ type SessionEditor struct {
 	// until the mediator has seen who will be told.
 	Move *SessionMove
 	// Recipients are who will be told when the session moves or is cancelled: the people
-	// enrolled and the professionals who oriented them. Nobody can enroll yet, so the
-	// list is empty; the enrollment service fills it.
+	// enrolled or waiting, and the professionals who oriented them. The enrollment
+	// service fills it (see enrollment.Service.SessionEditor); empty otherwise.
 	Recipients []Recipient
+	// Enrollments counts the enrollments ever made in the session, cancelled ones
+	// included; the enrollment service fills it. A session with any cannot be deleted.
+	Enrollments int
 }
+
+// Deletable reports whether the session may be deleted rather than cancelled: nobody
+// ever enrolled in it.
+func (e *SessionEditor) Deletable() bool { return e.Session.Deletable() && e.Enrollments == 0 }
 
 // SessionMove is a session before and after a change of date, time or place; both have
 // their place (nil at the structure's address).
@@ -32,8 +39,21 @@ type Recipient struct {
 	// Name is how the mediator knows them: a first name or initials, or a professional
 	// with their organisation.
 	Name string
-	// Via says how they will be told ("SMS", "courriel", "courrier").
+	// Via says how they will be told ("SMS", "courriel", "l'intermédiaire de …").
 	Via string
+	// Professional marks an orienting professional rather than a person enrolled.
+	Professional bool
+}
+
+// People counts the recipients who are people enrolled (not their professionals).
+func (e *SessionEditor) People() int {
+	n := 0
+	for _, r := range e.Recipients {
+		if !r.Professional {
+			n++
+		}
+	}
+	return n
 }
 
 // SessionEdit is a session's form as submitted.
