@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nyaruka/phonenumbers"
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/workshops"
@@ -72,17 +73,21 @@ func orientationsOf(ctx context.Context, db bun.IDB, bookings []Booking) ([]Orie
 	return out, ids, nil
 }
 
-// Cancellable reports whether the orientation still holds or waits for a seat in a
-// session that has not started and is not cancelled: what Cancel would cancel.
-func (o *Orientation) Cancellable(now time.Time) bool {
+// ToCancel returns the seats a cancellation would cancel: held or awaited in sessions
+// that have not started and are not cancelled.
+func (o *Orientation) ToCancel(now time.Time) []Enrollment {
+	var out []Enrollment
 	for _, e := range o.Seats {
 		if (e.Status == Confirmed || e.Status == Waitlisted) && e.Session != nil &&
 			!e.Session.Cancelled() && e.Session.StartsAt.After(now) {
-			return true
+			out = append(out, e)
 		}
 	}
-	return false
+	return out
 }
+
+// Cancellable reports whether the orientation has seats to cancel (see ToCancel).
+func (o *Orientation) Cancellable(now time.Time) bool { return len(o.ToCancel(now)) > 0 }
 
 // Absent reports whether the person missed one of their sessions.
 func (o *Orientation) Absent() bool {
@@ -134,4 +139,39 @@ func LevelLabel(voc *workshops.Vocabulary, code string) string {
 		return l.Label
 	}
 	return "non évalué"
+}
+
+// Needs says in French what the person needs, one need a line: "prêt d'un appareil",
+// "parle peu français (arabe)"…
+func (p Person) Needs() []string {
+	var out []string
+	if p.NeedsDevice {
+		out = append(out, "prêt d'un appareil")
+	}
+	if p.NeedsFrench {
+		need := "parle peu français"
+		if p.FrenchLanguage != "" {
+			need += " (" + p.FrenchLanguage + ")"
+		}
+		out = append(out, need)
+	}
+	if p.NeedsMobility {
+		out = append(out, "mobilité réduite")
+	}
+	if p.NeedsHearing {
+		out = append(out, "déficience auditive")
+	}
+	if p.NeedsVisual {
+		out = append(out, "déficience visuelle")
+	}
+	return out
+}
+
+// DisplayPhone writes a stored phone number (E.164) the French way: "06 12 34 56 78".
+func DisplayPhone(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "FR")
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(num, phonenumbers.NATIONAL)
 }

@@ -1,12 +1,8 @@
 package web
 
-// Following up: the professional's orientations, the structure's rosters and attendance, a person's data on request. (Not built yet.)
+// Following up: the structure's rosters and attendance, a person's data on request. (Not built yet.)
 
 import "github.com/gofiber/fiber/v2"
-
-func (s *server) orientationsPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
-
-func (s *server) cancelOrientation(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
 
 func (s *server) rosterPage(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
 

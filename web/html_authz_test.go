@@ -49,6 +49,9 @@ var (
 	orienters = []string{roleProfessional, roleMember, roleCoordinator}
 	// nobody: the first-run form once a coordinator exists.
 	nobody []string
+	// orientingOrStaff: the professional who oriented the person (the table's
+	// professional orients them), and the structure's team, who may cancel any seat.
+	orientingOrStaff = []string{roleProfessional, roleMember, roleCoordinator}
 )
 
 // htmlWriteRoute is a state-changing route of the HTML side and who may use it.
@@ -108,6 +111,8 @@ var htmlWriteRoutes = []htmlWriteRoute{
 	{"/manage/sessions/:id<int>", structureStaff, 303, 0, editSessionForm},
 	{"/manage/sessions/:id<int>/cancel", structureStaff, 303, 0, cancelSessionForm},
 	{"/manage/sessions/:id<int>/delete", structureStaff, 303, 0, deleteSessionForm},
+	// Professionals: the people they oriented.
+	{"/orientations/:id<int>/cancel", orientingOrStaff, 303, 0, cancelOrientationForm},
 	// Coordinators: decisions about the territory, and the shared vocabularies.
 	{"/coordination/requests/:id<int>/accept", territoryCoordinator, 303, 0, acceptJoinRequestForm},
 	{"/coordination/requests/:id<int>/refuse", territoryCoordinator, 303, 0, refuseJoinRequestForm},
@@ -214,7 +219,7 @@ var routeParam = regexp.MustCompile(`:(\w+)(<[^>]*>)?`)
 
 // needsSignIn reports whether a route sends anonymous visitors to the sign-in page.
 func needsSignIn(pattern string) bool {
-	for _, p := range []string{"/account/", "/manage/", "/coordination/"} {
+	for _, p := range []string{"/account/", "/manage/", "/coordination/", "/orientations/"} {
 		if strings.HasPrefix(pattern, p) {
 			return true
 		}
@@ -278,10 +283,9 @@ func TestHTMLWritesCheckWhoActs(t *testing.T) {
 // enrollmentFormsBeingBuilt are the enrollment issue's forms, routed but still answering
 // 501: each leaves this list for a row of htmlWriteRoutes as its handler is written.
 var enrollmentFormsBeingBuilt = []string{
-	"/orientations/:id<int>/cancel",
+	"/coordination/people/:id<int>/erase",
 	"/manage/bookings/:id<int>/cancel",
 	"/manage/sessions/:id<int>/attendance",
-	"/coordination/people/:id<int>/erase",
 }
 
 // checkHTMLTableCoversRoutes compares the table with the route table: a new form must
@@ -935,4 +939,39 @@ func retryMessageForm(t *testing.T, c *htmlCell) htmlRequest {
 			}
 			return !slices.ContainsFunc(failed, func(f notify.Message) bool { return f.ID == m.ID })
 		}}
+}
+
+// booking enrolls someone in a fresh session of structure A, on behalf of who (the
+// system when zero), and returns the enrollment with its session.
+func (c *htmlCell) booking(t *testing.T, who workshops.Actor) (*enrollment.Result, *workshops.Session) {
+	t.Helper()
+	if who.UserID == 0 {
+		who = workshops.System
+	}
+	s, _ := c.freshSession(t)
+	r, err := c.e.en.Enroll(t.Context(), who, enrollment.Request{SessionID: s.ID, IdempotencyKey: fmt.Sprintf("tableau-%d", c.n),
+		Person:      enrollment.Person{FirstName: fmt.Sprintf("Personne %d", c.n), Contact: enrollment.ContactPaper, Level: "debutant", Consent: true},
+		ConsentText: "J'accepte."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, s
+}
+
+// seatStatus reads the status of an enrollment again.
+func (c *htmlCell) seatStatus(r *enrollment.Result) func(t *testing.T) string {
+	return func(t *testing.T) string { return enrollmentOf(t, c.e.db, seat(r)).Status }
+}
+
+// cancelOrientationForm: the table's professional oriented the person of their cell; the
+// others' cells hold a self-enrollment.
+func cancelOrientationForm(t *testing.T, c *htmlCell) htmlRequest {
+	var who workshops.Actor
+	if c.role == roleProfessional {
+		who = c.e.actorOf(c.user)
+	}
+	r, _ := c.booking(t, who)
+	status := c.seatStatus(r)
+	return htmlRequest{path: "/orientations/" + itoa(r.Booking.ID) + "/cancel", form: url.Values{"confirm": {"1"}},
+		location: "/orientations?flash=orientation-cancelled", changed: func(t *testing.T) bool { return status(t) == enrollment.Cancelled }}
 }
