@@ -106,7 +106,8 @@ func (in *sessionChangeInput) change() (workshops.SessionChange, error) {
 }
 
 // apiUpdateSession moves a session (time, place: its SEQUENCE grows and the people
-// enrolled will be told) or changes its capacity or animator.
+// enrolled will be told) or changes its capacity (a capacity that grows promotes who
+// waits) or animator.
 func (s *server) apiUpdateSession(c *fiber.Ctx) error {
 	if err := mayWrite(c); err != nil {
 		return err
@@ -124,7 +125,7 @@ func (s *server) apiUpdateSession(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, who := c.UserContext(), actor(c)
-	if _, err := s.ws.UpdateSession(ctx, who, id, ch); err != nil {
+	if _, err := s.editor.UpdateSession(ctx, who, id, ch); err != nil {
 		return s.sessionError(err, id)
 	}
 	return s.renderManagedSession(c, id)

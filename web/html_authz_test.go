@@ -111,6 +111,8 @@ var htmlWriteRoutes = []htmlWriteRoute{
 	{"/manage/sessions/:id<int>", structureStaff, 303, 0, editSessionForm},
 	{"/manage/sessions/:id<int>/cancel", structureStaff, 303, 0, cancelSessionForm},
 	{"/manage/sessions/:id<int>/delete", structureStaff, 303, 0, deleteSessionForm},
+	{"/manage/bookings/:id<int>/cancel", structureStaff, 303, 0, cancelBookingForm},
+	{"/manage/sessions/:id<int>/attendance", structureStaff, 303, 0, attendanceForm},
 	// Professionals: the people they oriented.
 	{"/orientations/:id<int>/cancel", orientingOrStaff, 303, 0, cancelOrientationForm},
 	// Coordinators: decisions about the territory, and the shared vocabularies.
@@ -284,8 +286,6 @@ func TestHTMLWritesCheckWhoActs(t *testing.T) {
 // 501: each leaves this list for a row of htmlWriteRoutes as its handler is written.
 var enrollmentFormsBeingBuilt = []string{
 	"/coordination/people/:id<int>/erase",
-	"/manage/bookings/:id<int>/cancel",
-	"/manage/sessions/:id<int>/attendance",
 }
 
 // checkHTMLTableCoversRoutes compares the table with the route table: a new form must
@@ -963,6 +963,14 @@ func (c *htmlCell) seatStatus(r *enrollment.Result) func(t *testing.T) string {
 	return func(t *testing.T) string { return enrollmentOf(t, c.e.db, seat(r)).Status }
 }
 
+func cancelBookingForm(t *testing.T, c *htmlCell) htmlRequest {
+	r, s := c.booking(t, workshops.Actor{})
+	status := c.seatStatus(r)
+	roster := "/manage/sessions/" + itoa(s.ID) + "/roster"
+	return htmlRequest{path: "/manage/bookings/" + itoa(r.Booking.ID) + "/cancel", form: url.Values{"session": {itoa(s.ID)}, "confirm": {"1"}},
+		location: roster + "?flash=seat-cancelled", changed: func(t *testing.T) bool { return status(t) == enrollment.Cancelled }}
+}
+
 // cancelOrientationForm: the table's professional oriented the person of their cell; the
 // others' cells hold a self-enrollment.
 func cancelOrientationForm(t *testing.T, c *htmlCell) htmlRequest {
@@ -974,4 +982,18 @@ func cancelOrientationForm(t *testing.T, c *htmlCell) htmlRequest {
 	status := c.seatStatus(r)
 	return htmlRequest{path: "/orientations/" + itoa(r.Booking.ID) + "/cancel", form: url.Values{"confirm": {"1"}},
 		location: "/orientations?flash=orientation-cancelled", changed: func(t *testing.T) bool { return status(t) == enrollment.Cancelled }}
+}
+
+// attendanceForm: a session of yesterday where someone held a seat.
+func attendanceForm(t *testing.T, c *htmlCell) htmlRequest {
+	r, s := c.booking(t, workshops.Actor{})
+	start := wt.Paris(t, 2026, time.November, 23, 14, 0)
+	end := start.Add(2 * time.Hour)
+	if _, err := c.e.svc.UpdateSession(t.Context(), workshops.System, s.ID, workshops.SessionChange{StartsAt: &start, EndsAt: &end}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/manage/sessions/" + itoa(s.ID) + "/attendance"
+	status := c.seatStatus(r)
+	return htmlRequest{path: path, form: url.Values{"presence-" + itoa(seat(r)): {"present"}}, location: path + "?flash=attendance-saved",
+		changed: func(t *testing.T) bool { return status(t) == enrollment.Attended }}
 }

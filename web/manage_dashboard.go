@@ -141,7 +141,10 @@ func newBoardView(now time.Time, b *workshops.StructureBoard) boardView {
 		v.Upcoming = append(v.Upcoming, newManageSessionLine(now, &b.Upcoming[i]))
 	}
 	for i := range b.ToClose {
-		v.ToClose = append(v.ToClose, newManageSessionLine(now, &b.ToClose[i]))
+		// Closing a session is taking its attendance.
+		l := newManageSessionLine(now, &b.ToClose[i])
+		l.URL = attendanceURL(b.ToClose[i].ID)
+		v.ToClose = append(v.ToClose, l)
 	}
 	return v
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -22,6 +23,17 @@ func init() {
 		"session-cancelled": "La séance est annulée. Elle reste affichée comme annulée, avec la raison.",
 		"session-deleted":   "La séance est supprimée.",
 	})
+}
+
+// sessionEditing changes sessions for the management pages and the API. The enrollment
+// service does it when the application has one: it knows who will be told of a change,
+// and promotes who waits when the capacity grows; the calendar alone does otherwise.
+type sessionEditing interface {
+	SessionEditor(ctx context.Context, actor workshops.Actor, id int64) (*workshops.SessionEditor, error)
+	ChangeSession(ctx context.Context, actor workshops.Actor, id int64, edit workshops.SessionEdit) (*workshops.SessionEditor, error)
+	CancelSessionWithReason(ctx context.Context, actor workshops.Actor, id int64, reason string) (*workshops.SessionEditor, error)
+	RemoveSession(ctx context.Context, actor workshops.Actor, id int64) (*workshops.SessionEditor, error)
+	UpdateSession(ctx context.Context, actor workshops.Actor, id int64, ch workshops.SessionChange) (*workshops.Session, error)
 }
 
 // sessionFieldNames turn the domain's names of a session's fields into the form's.
@@ -209,6 +221,10 @@ type sessionManageView struct {
 	Deletable  bool
 	// Conflict explains why the action asked for is not possible.
 	Conflict string
+	// RosterURL, SheetURL and AttendanceURL lead to who is enrolled, the printable
+	// attendance sheet and the émargement (once the session has started).
+	RosterURL, SheetURL, AttendanceURL string
+	Started                            bool
 }
 
 // moveView shows a session before and after a move.
@@ -231,9 +247,13 @@ func (s *server) newSessionManageView(c *fiber.Ctx, ed *workshops.SessionEditor,
 		Place:        f.menu("place", "Lieu", "", placeChoices(sess.Structure, ed.Places)),
 		Capacity: f.number("capacity", "Nombre de places",
 			"Il peut toujours augmenter ; il ne peut pas descendre sous le nombre de places déjà prises."),
-		Animator:   f.input("animator", "Animé par", "text", ""),
-		Recipients: ed.Recipients,
-		Deletable:  sess.Deletable(),
+		Animator:      f.input("animator", "Animé par", "text", ""),
+		Recipients:    ed.Recipients,
+		Deletable:     ed.Deletable(),
+		RosterURL:     rosterURL(sess.ID),
+		SheetURL:      sheetURL(sess.ID),
+		AttendanceURL: attendanceURL(sess.ID),
+		Started:       !sess.StartsAt.After(s.ws.Now()),
 	}
 	v.Reason = f.area("cancel_reason", "Raison de l'annulation", "Elle sera affichée sur la page de la séance, par exemple « Animatrice malade ».", 3)
 	if sess.Workshop.Status == workshops.WorkshopPublished && sess.Structure.Status == workshops.StructureActive {
@@ -278,7 +298,7 @@ func (s *server) editSessionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ed, err := s.ws.SessionEditor(c.UserContext(), actor(c), id)
+	ed, err := s.editor.SessionEditor(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -295,7 +315,7 @@ func (s *server) updateSession(c *fiber.Ctx) error {
 	values := formValues(c)
 	edit, perr := parseSessionForm(values)
 	edit.Invalid = validationOf(perr)
-	ed, err := s.ws.ChangeSession(c.UserContext(), actor(c), id, edit)
+	ed, err := s.editor.ChangeSession(c.UserContext(), actor(c), id, edit)
 	if ed != nil && err != nil {
 		return s.renderSessionProblem(c, ed, values, err)
 	}
@@ -346,7 +366,7 @@ func (s *server) cancelSession(c *fiber.Ctx) error {
 		return err
 	}
 	values := formValues(c)
-	ed, err := s.ws.CancelSessionWithReason(c.UserContext(), actor(c), id, values.Get("cancel_reason"))
+	ed, err := s.editor.CancelSessionWithReason(c.UserContext(), actor(c), id, values.Get("cancel_reason"))
 	if ed != nil && err != nil {
 		return s.renderSessionProblem(c, ed, mergeValues(sessionValues(ed.Session), values), err)
 	}
@@ -363,7 +383,7 @@ func (s *server) deleteSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ed, err := s.ws.RemoveSession(c.UserContext(), actor(c), id)
+	ed, err := s.editor.RemoveSession(c.UserContext(), actor(c), id)
 	if ed != nil && err != nil {
 		return s.renderSessionProblem(c, ed, sessionValues(ed.Session), err)
 	}

@@ -174,7 +174,7 @@ func TestDashboard(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
 		f := newManageFixture(t, e)
-		full := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.December, 3, 9, 0), func(s *workshops.Session) { s.Capacity, s.SeatsTaken = 6, 6 })
+		full := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.December, 3, 9, 0), func(s *workshops.Session) { s.Capacity, s.SeatsTaken, s.Waiting = 6, 6, 2 })
 		past := wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.November, 17, 14, 0), func(s *workshops.Session) { s.SeatsTaken = 2 })
 		// Nobody came to this one: there is no attendance to take.
 		wt.Session(t, e.svc, f.wa, wt.Paris(t, 2026, time.November, 18, 14, 0), nil)
@@ -190,13 +190,14 @@ func TestDashboard(t *testing.T) {
 		upcoming := texts(board.Find("h3:contains('Prochaines séances') + ul li"))
 		want := []string{
 			"mardi 1er décembre 2026, de 14 h à 16 h — Mon smartphone pas à pas Centre social A — 0 inscrit sur 8",
-			"jeudi 3 décembre 2026, de 9 h à 11 h — Mon smartphone pas à pas Centre social A — 6 inscrits sur 6 (complet)",
+			"jeudi 3 décembre 2026, de 9 h à 11 h — Mon smartphone pas à pas Centre social A — 6 inscrits sur 6 (complet), 2 en liste d'attente — liste des inscrits du jeudi 3 décembre 2026",
 		}
 		if strings.Join(upcoming, "\n") != strings.Join(want, "\n") {
 			t.Errorf("upcoming:\n%s\nwant:\n%s", strings.Join(upcoming, "\n"), strings.Join(want, "\n"))
 		}
 		toClose := board.Find("h3:contains('Séances à clôturer') ~ ul").First()
-		if got := attrs(toClose.Find("a"), "href"); len(got) != 1 || got[0] != "/manage/sessions/"+itoa(past.ID) {
+		// Closing a session is taking its attendance.
+		if got := attrs(toClose.Find("a"), "href"); len(got) != 2 || got[0] != "/manage/sessions/"+itoa(past.ID)+"/attendance" {
 			t.Errorf("sessions to close %q (the one of September is too old: %d)", got, old.ID)
 		}
 		if doc.Find("#structure-"+f.b.Slug).Length() != 0 || doc.Find("#territoire-titre").Length() != 0 {

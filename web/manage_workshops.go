@@ -28,6 +28,16 @@ func manageWorkshopURL(slug string) string { return "/manage/workshops/" + url.P
 // manageSessionURL is the address of a session's management page.
 func manageSessionURL(id int64) string { return "/manage/sessions/" + strconv.FormatInt(id, 10) }
 
+// seatsAndWaiting says how many seats of a session are taken, and how many people wait:
+// "6 inscrits sur 6 (complet), 2 en liste d'attente".
+func seatsAndWaiting(s *workshops.Session) string {
+	out := ics.Enrolled(s)
+	if s.Waiting > 0 {
+		out += ", " + strconv.Itoa(s.Waiting) + " en liste d'attente"
+	}
+	return out
+}
+
 // manageStructureURL is the address of a structure's profile page.
 func manageStructureURL(slug string) string { return "/manage/structures/" + url.PathEscape(slug) }
 
@@ -265,18 +275,24 @@ type manageSessionLine struct {
 	ISO       string
 	TimeRange string
 	Where     string
+	// Seats says how many seats are taken, and how many people wait.
 	Seats     string
 	Full      bool
 	Cancelled bool
 	Over      bool
 	Draft     bool
+	// RosterURL leads to who is enrolled or waiting, when anyone is.
+	RosterURL string
 }
 
 func newManageSessionLine(now time.Time, s *workshops.Session) manageSessionLine {
 	l := manageSessionLine{
 		URL: manageSessionURL(s.ID), Date: frDate(s.StartsAt), ISO: isoTime(s.StartsAt),
-		TimeRange: frTimeRange(s.StartsAt, s.EndsAt), Seats: ics.Enrolled(s),
+		TimeRange: frTimeRange(s.StartsAt, s.EndsAt), Seats: seatsAndWaiting(s),
 		Full: s.Full(), Cancelled: s.Cancelled(), Over: !s.EndsAt.After(now),
+	}
+	if s.SeatsTaken > 0 || s.Waiting > 0 {
+		l.RosterURL = rosterURL(s.ID)
 	}
 	if s.Place != nil && s.PlaceID != 0 {
 		l.Where = s.Place.Name

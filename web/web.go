@@ -46,9 +46,11 @@ type Deps struct {
 
 // server holds the handlers' shared state.
 type server struct {
-	ws       *workshops.Service
-	acc      *accounts.Service
-	en       *enrollment.Service
+	ws  *workshops.Service
+	acc *accounts.Service
+	en  *enrollment.Service
+	// editor changes sessions: the enrollment service when there is one.
+	editor   sessionEditing
 	sessions *session.Store
 	base     *url.URL
 	host     string
@@ -95,6 +97,7 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		ws:      d.Workshops,
 		acc:     d.Accounts,
 		en:      d.Enrollment,
+		editor:  d.Workshops,
 		base:    base,
 		host:    base.Hostname(),
 		ready:   d.Ready,
@@ -120,6 +123,9 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		TrustedProxies:          d.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
+	if d.Enrollment != nil {
+		s.editor = d.Enrollment
+	}
 	if d.Accounts != nil {
 		s.sessions = newSessionStore(d.Accounts.NewStorage("session"))
 	}
