@@ -99,7 +99,9 @@ func TestFollowUpPagesFollowTheAccessibilityRules(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
 		f := newFollowUpFixture(t, e)
+		e.user("coord@territoire.example.fr", func(nu *accounts.NewUser) { nu.CoordinatorOf = []int64{f.a.TerritoryID} })
 		sess := "/manage/sessions/" + itoa(f.s.ID)
+		person := "/coordination/people/" + itoa(f.fatima.Booking.ID)
 		type page struct {
 			name, method, path string
 			form               url.Values
@@ -129,6 +131,13 @@ func TestFollowUpPagesFollowTheAccessibilityRules(t *testing.T) {
 			{"Orientations", "GET", "/orientations", nil, 200},
 			{"OrientationsWithMistakes", "GET", "/orientations?from=hier", nil, 400},
 			{"OrientationCancelToConfirm", "POST", "/orientations/" + itoa(f.jean.Booking.ID) + "/cancel", nil, 200},
+		})
+		check(e.signedIn("coord@territoire.example.fr"), []page{
+			{"People", "GET", "/coordination/people", nil, 200},
+			{"PeopleFound", "GET", "/coordination/people?q=fatima", nil, 200},
+			{"PeopleWithMistakes", "GET", "/coordination/people?q=f", nil, 422},
+			{"Person", "GET", person, nil, 200},
+			{"PersonEraseWithMistakes", "POST", person + "/erase", nil, 422},
 		})
 		check(e.signedIn(mediatorEmail), []page{
 			{"Roster", "GET", sess + "/roster", nil, 200},
