@@ -46,6 +46,20 @@ func newFollowUpFixture(t *testing.T, e *env) *followUpFixture {
 	return f
 }
 
+// otherMemberEmail signs in a member of structure B, who has nothing to do with the
+// fixture's session.
+const otherMemberEmail = "dominique@mediatheque-b.example.fr"
+
+// otherMember creates the member of structure B and returns a browser signed in as them,
+// holding a CSRF token.
+func (f *followUpFixture) otherMember(e *env) *browser {
+	e.t.Helper()
+	e.user(otherMemberEmail, func(nu *accounts.NewUser) { nu.MemberOf = []int64{f.b.ID} })
+	b := e.signedIn(otherMemberEmail)
+	b.get("/manage")
+	return b
+}
+
 // seat is the id of a booking's enrollment in its (first) session.
 func seat(r *enrollment.Result) int64 { return r.Booking.Enrollments[0].ID }
 

@@ -35,11 +35,7 @@ func TestManagePagesFollowTheAccessibilityRules(t *testing.T) {
 		b.post("/manage/feed-token", nil)
 		sess := "/manage/sessions/" + itoa(f.sa.ID)
 		move := url.Values{"date": {"2026-12-03"}, "start": {"15:00"}, "end": {"17:00"}, "place": {itoa(f.placeA.ID)}, "capacity": {"8"}}
-		pages := []struct {
-			name, method, path string
-			form               url.Values
-			status             int
-		}{
+		checkAccessibility(t, b, []a11yPage{
 			{"DashboardWithNewFeed", "GET", "/manage", nil, 200},
 			{"DashboardOfAnotherStructure", "GET", "/manage?structure=" + f.b.Slug + "&q=a", nil, 200},
 			{"Structure", "GET", "/manage/structures/" + f.a.Slug, nil, 200},
@@ -60,23 +56,36 @@ func TestManagePagesFollowTheAccessibilityRules(t *testing.T) {
 			{"SessionThatCannotBeDeleted", "POST", "/manage/sessions/" + itoa(taken.ID) + "/delete", nil, 409},
 			{"CancelledSession", "GET", "/manage/sessions/" + itoa(cancelled.ID), nil, 200},
 			{"Forbidden", "GET", "/manage/structures/nulle-part", nil, 404},
-		}
-		for _, p := range pages {
-			t.Run(p.name, func(t *testing.T) {
-				var resp *http.Response
-				var body string
-				if p.method == "GET" {
-					resp, body = b.get(p.path)
-				} else {
-					resp, body = b.post(p.path, p.form)
-				}
-				if resp.StatusCode != p.status {
-					t.Fatalf("status %d, want %d", resp.StatusCode, p.status)
-				}
-				for _, problem := range accessibilityProblems(parseHTML(t, body)) {
-					t.Error(problem)
-				}
-			})
-		}
+		})
 	})
+}
+
+// a11yPage is a page to check, as a GET or a POSTed form, and its expected status.
+type a11yPage struct {
+	name, method, path string
+	form               url.Values
+	status             int
+}
+
+// checkAccessibility loads each page with a browser, checks its status and runs the
+// accessibility rules on it, one subtest a page.
+func checkAccessibility(t *testing.T, b *browser, pages []a11yPage) {
+	t.Helper()
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			var resp *http.Response
+			var body string
+			if p.method == "GET" {
+				resp, body = b.get(p.path)
+			} else {
+				resp, body = b.post(p.path, p.form)
+			}
+			if resp.StatusCode != p.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, p.status)
+			}
+			for _, problem := range accessibilityProblems(parseHTML(t, body)) {
+				t.Error(problem)
+			}
+		})
+	}
 }

@@ -59,11 +59,7 @@ func TestRosterShowsWhoAndHowToReachThem(t *testing.T) {
 			t.Errorf("%d consultations logged, want one per person (3)", n)
 		}
 
-		for who, email := range map[string]string{"another structure's member": "dominique@mediatheque-b.example.fr", "a professional": proEmail} {
-			if email != proEmail {
-				e.user(email, func(nu *accounts.NewUser) { nu.MemberOf = []int64{f.b.ID} })
-			}
-			other := e.signedIn(email)
+		for who, other := range map[string]*browser{"another structure's member": f.otherMember(e), "a professional": e.signedIn(proEmail)} {
 			if resp, _ := other.get(path); resp.StatusCode != http.StatusForbidden {
 				t.Errorf("%s reads the roster: %d, want 403", who, resp.StatusCode)
 			}
@@ -151,9 +147,7 @@ func TestStructureCancelsFromTheRoster(t *testing.T) {
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Cette inscription ne peut plus être annulée") {
 			t.Errorf("cancelling twice: %d\n%.400s", resp.StatusCode, body)
 		}
-		e.user("dominique@mediatheque-b.example.fr", func(nu *accounts.NewUser) { nu.MemberOf = []int64{f.b.ID} })
-		other := e.signedIn("dominique@mediatheque-b.example.fr")
-		other.get("/manage")
+		other := f.otherMember(e)
 		for _, form := range []url.Values{{}, {"confirm": {"1"}}} {
 			if resp, _ := other.post("/manage/bookings/"+itoa(f.jean.Booking.ID)+"/cancel", form); resp.StatusCode != http.StatusForbidden {
 				t.Errorf("another structure cancels (%v): %d", form, resp.StatusCode)
@@ -257,9 +251,7 @@ func TestAttendance(t *testing.T) {
 			t.Errorf("Fatima %q", got)
 		}
 
-		e.user("dominique@mediatheque-b.example.fr", func(nu *accounts.NewUser) { nu.MemberOf = []int64{f.b.ID} })
-		other := e.signedIn("dominique@mediatheque-b.example.fr")
-		other.get("/manage")
+		other := f.otherMember(e)
 		if resp, _ := other.post(path, url.Values{jean: {"present"}}); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("another structure marks attendance: %d", resp.StatusCode)
 		}

@@ -102,51 +102,26 @@ func TestFollowUpPagesFollowTheAccessibilityRules(t *testing.T) {
 		e.user("coord@territoire.example.fr", func(nu *accounts.NewUser) { nu.CoordinatorOf = []int64{f.a.TerritoryID} })
 		sess := "/manage/sessions/" + itoa(f.s.ID)
 		person := "/coordination/people/" + itoa(f.fatima.Booking.ID)
-		type page struct {
-			name, method, path string
-			form               url.Values
-			status             int
-		}
-		check := func(b *browser, pages []page) {
-			t.Helper()
-			for _, p := range pages {
-				t.Run(p.name, func(t *testing.T) {
-					var resp *http.Response
-					var body string
-					if p.method == "GET" {
-						resp, body = b.get(p.path)
-					} else {
-						resp, body = b.post(p.path, p.form)
-					}
-					if resp.StatusCode != p.status {
-						t.Fatalf("status %d, want %d", resp.StatusCode, p.status)
-					}
-					for _, problem := range accessibilityProblems(parseHTML(t, body)) {
-						t.Error(problem)
-					}
-				})
-			}
-		}
-		check(e.signedIn(proEmail), []page{
+		checkAccessibility(t, e.signedIn(proEmail), []a11yPage{
 			{"Orientations", "GET", "/orientations", nil, 200},
 			{"OrientationsWithMistakes", "GET", "/orientations?from=hier", nil, 400},
 			{"OrientationCancelToConfirm", "POST", "/orientations/" + itoa(f.jean.Booking.ID) + "/cancel", nil, 200},
 		})
-		check(e.signedIn("coord@territoire.example.fr"), []page{
+		checkAccessibility(t, e.signedIn("coord@territoire.example.fr"), []a11yPage{
 			{"People", "GET", "/coordination/people", nil, 200},
 			{"PeopleFound", "GET", "/coordination/people?q=fatima", nil, 200},
 			{"PeopleWithMistakes", "GET", "/coordination/people?q=f", nil, 422},
 			{"Person", "GET", person, nil, 200},
 			{"PersonEraseWithMistakes", "POST", person + "/erase", nil, 422},
 		})
-		check(e.signedIn(mediatorEmail), []page{
+		checkAccessibility(t, e.signedIn(mediatorEmail), []a11yPage{
 			{"Roster", "GET", sess + "/roster", nil, 200},
 			{"Sheet", "GET", sess + "/sheet", nil, 200},
 			{"AttendanceBeforeTheSession", "GET", sess + "/attendance", nil, 200},
 			{"BookingCancelToConfirm", "POST", "/manage/bookings/" + itoa(f.fatima.Booking.ID) + "/cancel", url.Values{"session": {itoa(f.s.ID)}}, 200},
 		})
 		e.clock.Add(17 * 24 * time.Hour)
-		check(e.signedIn(mediatorEmail), []page{
+		checkAccessibility(t, e.signedIn(mediatorEmail), []a11yPage{
 			{"Attendance", "GET", sess + "/attendance", nil, 200},
 			{"AttendanceWithMistakes", "POST", sess + "/attendance", nil, 422},
 			{"BookingCancelTooLate", "POST", "/manage/bookings/" + itoa(f.fatima.Booking.ID) + "/cancel", nil, 409},
