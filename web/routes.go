@@ -98,8 +98,10 @@ func (s *server) routes(app *fiber.App) {
 	}
 
 	// The professional's orientations.
-	app.Get("/orientations", s.requireSignedIn, s.orientationsPage)
-	app.Post("/orientations/:id<int>/cancel", s.requireSignedIn, s.cancelOrientation)
+	if s.en != nil {
+		app.Get("/orientations", s.requireSignedIn, s.orientationsPage)
+		app.Post("/orientations/:id<int>/cancel", s.requireSignedIn, s.cancelOrientation)
+	}
 
 	// Asking to join: a structure, or an orienting professional.
 	app.Get("/join", s.joinPage)
@@ -144,11 +146,13 @@ func (s *server) routes(app *fiber.App) {
 	manage.Post("/sessions/:id<int>", s.updateSession)
 	manage.Post("/sessions/:id<int>/cancel", s.cancelSession)
 	manage.Post("/sessions/:id<int>/delete", s.deleteSession)
-	manage.Get("/sessions/:id<int>/roster", s.rosterPage)
-	manage.Post("/bookings/:id<int>/cancel", s.cancelBooking)
-	manage.Get("/sessions/:id<int>/attendance", s.attendancePage)
-	manage.Post("/sessions/:id<int>/attendance", s.markAttendance)
-	manage.Get("/sessions/:id<int>/sheet", s.attendanceSheet)
+	if s.en != nil {
+		manage.Get("/sessions/:id<int>/roster", s.rosterPage)
+		manage.Post("/bookings/:id<int>/cancel", s.cancelBooking)
+		manage.Get("/sessions/:id<int>/attendance", s.attendancePage)
+		manage.Post("/sessions/:id<int>/attendance", s.markAttendance)
+		manage.Get("/sessions/:id<int>/sheet", s.attendanceSheet)
+	}
 
 	// Coordinators: requests to validate, accounts, vocabularies, messages, the log.
 	coord := app.Group("/coordination", s.requireCoordinator)
@@ -169,9 +173,11 @@ func (s *server) routes(app *fiber.App) {
 	coord.Get("/outbox", s.outboxPage)
 	coord.Post("/outbox/:id<int>/retry", s.retryMessage)
 	coord.Get("/journal", s.journalPage)
-	coord.Get("/people", s.peoplePage)
-	coord.Get("/people/:id<int>", s.personPage)
-	coord.Post("/people/:id<int>/erase", s.erasePerson)
+	if s.en != nil {
+		coord.Get("/people", s.peoplePage)
+		coord.Get("/people/:id<int>", s.personPage)
+		coord.Post("/people/:id<int>/erase", s.erasePerson)
+	}
 
 	app.Use(s.notFound)
 }
