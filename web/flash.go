@@ -15,11 +15,15 @@ var (
 )
 
 // registerFlash adds flash codes and their French messages; each page file registers its
-// own from an init function.
+// own from an init function. A code registered twice panics at start: the second
+// message would silently replace the first on the other page's redirects.
 func registerFlash(messages map[string]string) {
 	flashMu.Lock()
 	defer flashMu.Unlock()
 	for code, msg := range messages {
+		if prev, taken := flashMessages[code]; taken && prev != msg {
+			panic("web: flash code " + code + " registered twice")
+		}
 		flashMessages[code] = msg
 	}
 }
