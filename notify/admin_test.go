@@ -8,20 +8,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/notify/notifytest"
 )
 
 func TestAdmin(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, notify.WorkerConfig{})
-		f.smtp.onRcpt(func(to string) error {
+		f.smtp.OnRcpt(func(to string) error {
 			if to == "inconnu@exemple.fr" {
-				return smtpReply(550, smtp.EnhancedCode{5, 1, 1}, "No such user here")
+				return notifytest.Reply(550, [3]int{5, 1, 1}, "No such user here")
 			}
 			return nil
 		})
@@ -105,7 +105,7 @@ func TestAdmin(t *testing.T) {
 			}
 
 			// The person gave a corrected address to the structure's server's admin.
-			f.smtp.onRcpt(nil)
+			f.smtp.OnRcpt(nil)
 			f.clock.Add(time.Hour)
 			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{a}}, f.clock.Now()); err != nil {
 				t.Fatal(err)

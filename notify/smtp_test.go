@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/notify/notifytest"
 )
 
 func signIn(to string) *notify.Message {
@@ -19,37 +20,37 @@ func signIn(to string) *notify.Message {
 
 func TestSMTPTransport(t *testing.T) {
 	ctx := context.Background()
-	trust := &tls.Config{RootCAs: testCert.pool}
+	trust := &tls.Config{RootCAs: notifytest.TestCert.Pool}
 
 	t.Run("StartTLSWithCredentials", func(t *testing.T) {
-		srv := startSMTP(t, withTLS(false), withUser("escale", "secret"))
-		tr := srv.transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust, Username: "escale", Password: "secret"})
+		srv := notifytest.StartSMTP(t, notifytest.WithTLS(false), notifytest.WithUser("escale", "secret"))
+		tr := srv.Transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust, Username: "escale", Password: "secret"})
 		if err := tr.Send(ctx, signIn("camille@exemple.fr")); err != nil {
 			t.Fatal(err)
 		}
-		if got := srv.messages(); len(got) != 1 || got[0].User != "escale" {
+		if got := srv.Messages(); len(got) != 1 || got[0].User != "escale" {
 			t.Fatalf("received %+v", got)
 		}
 	})
 
 	t.Run("ImplicitTLSWithCredentials", func(t *testing.T) {
-		srv := startSMTP(t, withTLS(true), withUser("escale", "secret"))
-		tr := srv.transport(t, notify.SMTPConfig{TLS: notify.TLSImplicit, TLSConfig: trust, Username: "escale", Password: "secret"})
+		srv := notifytest.StartSMTP(t, notifytest.WithTLS(true), notifytest.WithUser("escale", "secret"))
+		tr := srv.Transport(t, notify.SMTPConfig{TLS: notify.TLSImplicit, TLSConfig: trust, Username: "escale", Password: "secret"})
 		if err := tr.Send(ctx, signIn("camille@exemple.fr")); err != nil {
 			t.Fatal(err)
 		}
-		got := srv.messages()
+		got := srv.Messages()
 		if len(got) != 1 || got[0].User != "escale" {
 			t.Fatalf("received %+v", got)
 		}
-		if m := parseMail(t, got[0].Data); m.Subject != email("").Subject {
+		if m := notifytest.ParseMail(t, got[0].Data); m.Subject != email("").Subject {
 			t.Errorf("subject %q", m.Subject)
 		}
 	})
 
 	t.Run("WrongPasswordIsTemporary", func(t *testing.T) {
-		srv := startSMTP(t, withTLS(false), withUser("escale", "secret"))
-		tr := srv.transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust, Username: "escale", Password: "oops"})
+		srv := notifytest.StartSMTP(t, notifytest.WithTLS(false), notifytest.WithUser("escale", "secret"))
+		tr := srv.Transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust, Username: "escale", Password: "oops"})
 		err := tr.Send(ctx, signIn("camille@exemple.fr"))
 		if err == nil || notify.IsPermanent(err) || !strings.Contains(err.Error(), "535") {
 			t.Fatalf("err = %v, want a temporary failure quoting 535", err)
@@ -57,18 +58,18 @@ func TestSMTPTransport(t *testing.T) {
 	})
 
 	t.Run("StartTLSRequired", func(t *testing.T) {
-		srv := startSMTP(t)
-		tr := srv.transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust})
+		srv := notifytest.StartSMTP(t)
+		tr := srv.Transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS, TLSConfig: trust})
 		err := tr.Send(ctx, signIn("camille@exemple.fr"))
-		if err == nil || notify.IsPermanent(err) || len(srv.messages()) != 0 {
+		if err == nil || notify.IsPermanent(err) || len(srv.Messages()) != 0 {
 			t.Fatalf("err = %v: sent in clear to a server without STARTTLS", err)
 		}
 	})
 
 	t.Run("UntrustedCertificate", func(t *testing.T) {
-		srv := startSMTP(t, withTLS(false))
-		tr := srv.transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS})
-		if err := tr.Send(ctx, signIn("camille@exemple.fr")); err == nil || len(srv.messages()) != 0 {
+		srv := notifytest.StartSMTP(t, notifytest.WithTLS(false))
+		tr := srv.Transport(t, notify.SMTPConfig{TLS: notify.TLSStartTLS})
+		if err := tr.Send(ctx, signIn("camille@exemple.fr")); err == nil || len(srv.Messages()) != 0 {
 			t.Fatalf("err = %v: trusted a self-signed certificate", err)
 		}
 	})
@@ -117,19 +118,19 @@ func TestSMTPTransport(t *testing.T) {
 	})
 
 	t.Run("HeadersCannotBeInjected", func(t *testing.T) {
-		srv := startSMTP(t)
-		tr := srv.transport(t, notify.SMTPConfig{})
+		srv := notifytest.StartSMTP(t)
+		tr := srv.Transport(t, notify.SMTPConfig{})
 		m := signIn("camille@exemple.fr")
 		m.Subject = "Bonjour\r\nBcc: pirate@exemple.fr"
 		m.FromName = "Centre social « Les Nations », Vandœuvre\r\nBcc: pirate@exemple.fr"
 		if err := tr.Send(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		got := srv.messages()
+		got := srv.Messages()
 		if len(got) != 1 || len(got[0].To) != 1 {
 			t.Fatalf("received %+v", got)
 		}
-		p := parseMail(t, got[0].Data)
+		p := notifytest.ParseMail(t, got[0].Data)
 		if p.Subject != "Bonjour Bcc: pirate@exemple.fr" {
 			t.Errorf("Subject = %q", p.Subject)
 		}
@@ -142,15 +143,15 @@ func TestSMTPTransport(t *testing.T) {
 	})
 
 	t.Run("InvalidRecipientIsPermanent", func(t *testing.T) {
-		srv := startSMTP(t)
-		tr := srv.transport(t, notify.SMTPConfig{})
+		srv := notifytest.StartSMTP(t)
+		tr := srv.Transport(t, notify.SMTPConfig{})
 		for _, to := range []string{"", "camille", "camille@", "a@b@c", "camille@exemple.fr\r\nBcc: x@y.fr"} {
 			if err := tr.Send(ctx, signIn(to)); !notify.IsPermanent(err) {
 				t.Errorf("recipient %q: err = %v, want permanent", to, err)
 			}
 		}
-		if len(srv.messages()) != 0 {
-			t.Errorf("server received %d messages", len(srv.messages()))
+		if len(srv.Messages()) != 0 {
+			t.Errorf("server received %d messages", len(srv.Messages()))
 		}
 	})
 }

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/notify/notifytest"
 	"github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
@@ -24,16 +24,16 @@ import (
 type fixture struct {
 	db     *bun.DB
 	clock  *workshopstest.Clock
-	smtp   *smtpServer
+	smtp   *notifytest.SMTPServer
 	worker *notify.Worker
 }
 
 func newFixture(t *testing.T, db *bun.DB, cfg notify.WorkerConfig) *fixture {
 	t.Helper()
-	f := &fixture{db: db, clock: newClock(), smtp: startSMTP(t)}
+	f := &fixture{db: db, clock: newClock(), smtp: notifytest.StartSMTP(t)}
 	cfg.Now = f.clock.Now
 	f.worker = notify.NewWorker(db, cfg)
-	f.worker.Handle(notify.KindEmail, f.smtp.transport(t, notify.SMTPConfig{Now: f.clock.Now}).Send)
+	f.worker.Handle(notify.KindEmail, f.smtp.Transport(t, notify.SMTPConfig{Now: f.clock.Now}).Send)
 	return f
 }
 
@@ -63,11 +63,11 @@ func TestWorkerDelivers(t *testing.T) {
 				t.Errorf("%s after delivery: status %s, attempts %d, sent at %v, locked until %v, error %q", key, m.Status, m.Attempts, m.SentAt, m.LockedUntil, m.LastError)
 			}
 		}
-		got := f.smtp.messages()
+		got := f.smtp.Messages()
 		if len(got) != 2 {
 			t.Fatalf("server received %d messages, want 2", len(got))
 		}
-		byRcpt := map[string]received{}
+		byRcpt := map[string]notifytest.Received{}
 		for _, r := range got {
 			if r.From != "ne-pas-repondre@escale.example.fr" || len(r.To) != 1 {
 				t.Errorf("envelope from %q to %v", r.From, r.To)
@@ -75,7 +75,7 @@ func TestWorkerDelivers(t *testing.T) {
 			byRcpt[r.To[0]] = r
 		}
 
-		rich := parseMail(t, byRcpt["Camille.Martin@exemple.fr"].Data)
+		rich := notifytest.ParseMail(t, byRcpt["Camille.Martin@exemple.fr"].Data)
 		if rich.From.Name != "Médiathèque de Vandœuvre" || rich.From.Address != "ne-pas-repondre@escale.example.fr" {
 			t.Errorf("From = %q <%s>", rich.From.Name, rich.From.Address)
 		}
@@ -108,7 +108,7 @@ func TestWorkerDelivers(t *testing.T) {
 			t.Errorf("Date %q, Auto-Submitted %q", rich.Header.Get("Date"), rich.Header.Get("Auto-Submitted"))
 		}
 
-		plain := parseMail(t, byRcpt["dominique@exemple.fr"].Data)
+		plain := notifytest.ParseMail(t, byRcpt["dominique@exemple.fr"].Data)
 		if plain.From.Name != "Escale" || plain.ReplyTo != "" || plain.ContentType != "text/plain" || norm(plain.Text) != norm(email("").Text) {
 			t.Errorf("plain message: From %q, Reply-To %q, %s, text %q", plain.From.Name, plain.ReplyTo, plain.ContentType, plain.Text)
 		}
@@ -129,12 +129,12 @@ func TestWorkerRetriesTemporaryFailure(t *testing.T) {
 		f := newFixture(t, db, notify.WorkerConfig{})
 		var mu sync.Mutex
 		refused := 0
-		f.smtp.onRcpt(func(to string) error {
+		f.smtp.OnRcpt(func(to string) error {
 			mu.Lock()
 			defer mu.Unlock()
 			if refused == 0 {
 				refused++
-				return smtpReply(451, smtp.EnhancedCode{4, 3, 0}, "Mailbox busy, try again later")
+				return notifytest.Reply(451, [3]int{4, 3, 0}, "Mailbox busy, try again later")
 			}
 			return nil
 		})
@@ -165,7 +165,7 @@ func TestWorkerRetriesTemporaryFailure(t *testing.T) {
 		if m.Status != notify.StatusSent || m.Attempts != 2 || m.LastError != "" {
 			t.Errorf("after retry: status %s, attempts %d, error %q", m.Status, m.Attempts, m.LastError)
 		}
-		if got := f.smtp.messages(); len(got) != 1 {
+		if got := f.smtp.Messages(); len(got) != 1 {
 			t.Errorf("server received %d messages, want 1", len(got))
 		}
 	})
@@ -174,9 +174,9 @@ func TestWorkerRetriesTemporaryFailure(t *testing.T) {
 func TestWorkerPermanentRefusal(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		f := newFixture(t, db, notify.WorkerConfig{})
-		f.smtp.onRcpt(func(to string) error {
+		f.smtp.OnRcpt(func(to string) error {
 			if to == "inconnu@exemple.fr" {
-				return smtpReply(550, smtp.EnhancedCode{5, 1, 1}, "No such user here")
+				return notifytest.Reply(550, [3]int{5, 1, 1}, "No such user here")
 			}
 			return nil
 		})
@@ -201,7 +201,7 @@ func TestWorkerPermanentRefusal(t *testing.T) {
 		if n := process(t, f.worker); n != 0 {
 			t.Errorf("claimed %d messages after a permanent failure", n)
 		}
-		if got := f.smtp.messages(); len(got) != 1 || got[0].To[0] != "camille@exemple.fr" {
+		if got := f.smtp.Messages(); len(got) != 1 || got[0].To[0] != "camille@exemple.fr" {
 			t.Errorf("server received %v", got)
 		}
 	})
@@ -210,7 +210,7 @@ func TestWorkerPermanentRefusal(t *testing.T) {
 func TestWorkerServerDownThenBack(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		f := newFixture(t, db, notify.WorkerConfig{})
-		f.smtp.stop()
+		f.smtp.Stop()
 		const n = 12
 		for i := range n {
 			mustEnqueue(t, db, fmt.Sprint("k", i), email(fmt.Sprintf("personne%d@exemple.fr", i)), 0, f.clock.Now())
@@ -228,12 +228,12 @@ func TestWorkerServerDownThenBack(t *testing.T) {
 			f.clock.Add(15 * time.Minute)
 			f.drain(t)
 		}
-		f.smtp.start()
+		f.smtp.Start()
 		f.clock.Add(time.Hour)
 		f.drain(t)
 
 		seen := map[string]int{}
-		for _, r := range f.smtp.messages() {
+		for _, r := range f.smtp.Messages() {
 			seen[r.To[0]]++
 		}
 		for i := range n {
@@ -250,8 +250,8 @@ func TestWorkerServerDownThenBack(t *testing.T) {
 func TestWorkerDeadLetter(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		f := newFixture(t, db, notify.WorkerConfig{MaxAttempts: 3})
-		f.smtp.onRcpt(func(string) error {
-			return smtpReply(421, smtp.EnhancedCode{4, 7, 0}, "Too many connections")
+		f.smtp.OnRcpt(func(string) error {
+			return notifytest.Reply(421, [3]int{4, 7, 0}, "Too many connections")
 		})
 		mustEnqueue(t, db, "k", email("camille@exemple.fr"), 0, f.clock.Now())
 		for attempt := 1; attempt <= 3; attempt++ {
@@ -274,7 +274,7 @@ func TestWorkerDeadLetter(t *testing.T) {
 		if n := process(t, f.worker); n != 0 {
 			t.Errorf("a dead letter was claimed again")
 		}
-		if got := f.smtp.messages(); len(got) != 0 {
+		if got := f.smtp.Messages(); len(got) != 0 {
 			t.Errorf("server received %d messages", len(got))
 		}
 	})
@@ -299,7 +299,7 @@ func TestWorkerRetakesExpiredClaim(t *testing.T) {
 		if m := messageByKey(t, db, "k"); m.Status != notify.StatusSent {
 			t.Errorf("status %s", m.Status)
 		}
-		if got := f.smtp.messages(); len(got) != 1 {
+		if got := f.smtp.Messages(); len(got) != 1 {
 			t.Errorf("server received %d messages", len(got))
 		}
 	})
@@ -366,7 +366,7 @@ func TestWorkerEventHandler(t *testing.T) {
 		if m := messageByKey(t, db, ev.IdempotencyKey+":camille"); m.Status != notify.StatusSent {
 			t.Errorf("the event's email: status %s", m.Status)
 		}
-		if got := f.smtp.messages(); len(got) != 1 {
+		if got := f.smtp.Messages(); len(got) != 1 {
 			t.Errorf("server received %d messages", len(got))
 		}
 	})
@@ -403,7 +403,7 @@ func TestWorkerRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, fmt.Sprintf("message %d delivered", i), func() bool { return len(f.smtp.messages()) == i+1 })
+			waitFor(t, fmt.Sprintf("message %d delivered", i), func() bool { return len(f.smtp.Messages()) == i+1 })
 		}
 
 		cancel()
@@ -489,7 +489,7 @@ func TestWorkerWakesOnOtherInstancesNotify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, fmt.Sprintf("message %d delivered", i), func() bool { return len(f.smtp.messages()) == i+1 })
+		waitFor(t, fmt.Sprintf("message %d delivered", i), func() bool { return len(f.smtp.Messages()) == i+1 })
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -512,7 +512,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 	db := testdb.New(t, dialect.PG)
 	clk := newClock()
-	srv := startSMTP(t)
+	srv := notifytest.StartSMTP(t)
 	ctx := context.Background()
 	const n = 200
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -541,7 +541,7 @@ func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 			},
 			OnError: func(err error) { t.Errorf("worker %d: %v", i, err) },
 		})
-		w.Handle(notify.KindEmail, srv.transport(t, notify.SMTPConfig{Now: clk.Now}).Send)
+		w.Handle(notify.KindEmail, srv.Transport(t, notify.SMTPConfig{Now: clk.Now}).Send)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -556,7 +556,7 @@ func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 	wg.Wait()
 
 	seen := map[string]int{}
-	for _, r := range srv.messages() {
+	for _, r := range srv.Messages() {
 		seen[r.To[0]]++
 	}
 	for i := range n {
@@ -564,7 +564,7 @@ func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 			t.Errorf("personne%d received %d times", i, c)
 		}
 	}
-	if got := len(srv.messages()); got != n {
+	if got := len(srv.Messages()); got != n {
 		t.Errorf("server received %d messages, want %d", got, n)
 	}
 	var maxAttempts int
