@@ -1,5 +1,5 @@
 // Package ics writes Escale's iCalendar (RFC 5545) documents: the subscribed feeds of
-// sessions today, and later a convocation's .ics (METHOD:PUBLISH) and email invitations
+// sessions, a booking's .ics (METHOD:PUBLISH) and the email invitations
 // (METHOD:REQUEST and CANCEL, with ORGANIZER and ATTENDEE).
 //
 // Documents are modelled with github.com/arran4/golang-ical and written by this package's
