@@ -44,6 +44,9 @@ func (c *Console) Send(_ context.Context, m *Message) error {
 	if n := len(m.BodyText); n == 0 || m.BodyText[n-1] != '\n' {
 		b.WriteByte('\n')
 	}
+	if m.Calendar != "" {
+		fmt.Fprintf(&b, "(avec une invitation d'agenda %s, jointe : %s)\n", m.CalendarMethod, CalendarFile)
+	}
 	b.WriteString("---- fin du courriel ----\n")
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -55,6 +55,10 @@ type Message struct {
 	Subject  string
 	BodyText string
 	BodyHTML string
+	// Calendar, on an email, is an iCalendar invitation whose METHOD is CalendarMethod
+	// (REQUEST or CANCEL): sent as an alternative of the text, and attached as a .ics file.
+	Calendar       string
+	CalendarMethod string
 	// Payload is JSON for event kinds.
 	Payload string
 	// StructureID and SessionID say whose messages these are (the structure sees them).

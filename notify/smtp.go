@@ -247,7 +247,32 @@ func (s *SMTP) compose(m *Message, rcpt string) (*mail.Msg, error) {
 	if m.BodyHTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.BodyHTML)
 	}
+	if m.Calendar != "" {
+		if err := attachCalendar(msg, m); err != nil {
+			return nil, err
+		}
+	}
 	return msg, nil
+}
+
+// CalendarFile is the name of the .ics file attached to an email with an invitation.
+const CalendarFile = "invitation.ics"
+
+// attachCalendar adds an invitation the way calendar servers send theirs, which every mail
+// client understands: a text/calendar part with the method as a parameter among the
+// alternatives of the text (what Gmail and Outlook read to show "add to calendar"), and
+// the same file attached (what other clients open). Both are base64 so that the CRLF
+// lines of iCalendar arrive untouched.
+func attachCalendar(msg *mail.Msg, m *Message) error {
+	switch m.CalendarMethod {
+	case "REQUEST", "CANCEL", "PUBLISH":
+	default:
+		return Permanent(fmt.Errorf("méthode d'invitation inconnue : %q", m.CalendarMethod))
+	}
+	msg.AddAlternativeString(mail.ContentType("text/calendar; method="+m.CalendarMethod), m.Calendar,
+		mail.WithPartEncoding(mail.EncodingB64))
+	return msg.AttachReader(CalendarFile, strings.NewReader(m.Calendar),
+		mail.WithFileContentType("application/ics"), mail.WithFileEncoding(mail.EncodingB64))
 }
 
 // MessageID returns the Message-ID of m without angle brackets: the same for every attempt,

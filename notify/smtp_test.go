@@ -5,10 +5,15 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
+	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/notify/notifytest"
 )
@@ -204,4 +209,57 @@ func TestConsole(t *testing.T) {
 	if err := c.Send(context.Background(), signIn("pas une adresse")); !notify.IsPermanent(err) {
 		t.Errorf("invalid address: %v, want permanent", err)
 	}
+}
+
+func TestSMTPInvitation(t *testing.T) {
+	invitation, err := os.ReadFile("../ics/testdata/invitation-request.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		f := newFixture(t, db, notify.WorkerConfig{})
+		_, err := notify.Enqueue(context.Background(), db, &notify.Message{
+			Kind: notify.KindEmail, IdempotencyKey: "invitation", Recipient: "malou@exemple.fr",
+			FromName: "Médiathèque des Tilleuls", ReplyTo: "contact@mediatheque.example.fr",
+			Subject: "Votre inscription est confirmée", BodyText: "Bonjour Malou,\n\nVous êtes inscrite.\n",
+			BodyHTML: "<p>Bonjour Malou,</p><p>Vous êtes inscrite.</p>", Calendar: string(invitation), CalendarMethod: "REQUEST",
+		}, f.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		got := f.smtp.Messages()
+		if len(got) != 1 {
+			t.Fatalf("server received %d messages", len(got))
+		}
+		m := notifytest.ParseMail(t, got[0].Data)
+		if m.ContentType != "multipart/mixed" {
+			t.Errorf("Content-Type %s, want multipart/mixed", m.ContentType)
+		}
+		if want := []string{"text/plain", "text/html", "text/calendar"}; !slices.Equal(m.Alternatives, want) {
+			t.Errorf("alternatives %v, want %v", m.Alternatives, want)
+		}
+		if m.CalendarMethod != "REQUEST" || m.Calendar != string(invitation) {
+			t.Errorf("calendar part: method %q, %d bytes, same as sent: %v", m.CalendarMethod, len(m.Calendar), m.Calendar == string(invitation))
+		}
+		if len(m.Attachments) != 1 {
+			t.Fatalf("%d attachments", len(m.Attachments))
+		}
+		a := m.Attachments[0]
+		if a.Name != notify.CalendarFile || a.ContentType != "application/ics" || !bytes.Equal(a.Data, invitation) {
+			t.Errorf("attachment %q %s, same as sent: %v", a.Name, a.ContentType, bytes.Equal(a.Data, invitation))
+		}
+		if norm(m.Text) != "Bonjour Malou,\n\nVous êtes inscrite." || !strings.Contains(m.HTML, "Vous êtes inscrite.") {
+			t.Errorf("text %q, HTML %q", m.Text, m.HTML)
+		}
+	})
+
+	t.Run("UnknownMethodIsPermanent", func(t *testing.T) {
+		srv := notifytest.StartSMTP(t)
+		m := signIn("malou@exemple.fr")
+		m.Calendar, m.CalendarMethod = string(invitation), "REQUEST\r\nBcc: pirate@exemple.fr"
+		if err := srv.Transport(t, notify.SMTPConfig{}).Send(context.Background(), m); !notify.IsPermanent(err) {
+			t.Errorf("err = %v, want permanent", err)
+		}
+	})
 }
