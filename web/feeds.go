@@ -216,5 +216,5 @@ func frDayOfYear(d workshops.Date) string {
 	if d.Day == 1 {
 		day = "1er"
 	}
-	return day + " " + months[d.Month] + " " + strconv.Itoa(d.Year)
+	return day + " " + workshops.FrenchMonth(d.Month) + " " + strconv.Itoa(d.Year)
 }

@@ -9,21 +9,8 @@ import (
 	"github.com/escale-numerique/escale/workshops"
 )
 
-var (
-	weekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-	months   = [...]string{"", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-		"septembre", "octobre", "novembre", "décembre"}
-)
-
 // frDay writes a day the French way, in Europe/Paris: "mardi 3 mars" ("1er" for the first).
-func frDay(t time.Time) string {
-	p := t.In(workshops.Paris)
-	day := fmt.Sprint(p.Day())
-	if p.Day() == 1 {
-		day = "1er"
-	}
-	return weekdays[p.Weekday()] + " " + day + " " + months[p.Month()]
-}
+func frDay(t time.Time) string { return workshops.FrenchDay(t) }
 
 // frDate is frDay with the year: "mardi 3 mars 2026".
 func frDate(t time.Time) string {
@@ -31,13 +18,7 @@ func frDate(t time.Time) string {
 }
 
 // frTime writes a time of day in Europe/Paris: "14 h", "9 h 30".
-func frTime(t time.Time) string {
-	p := t.In(workshops.Paris)
-	if p.Minute() == 0 {
-		return fmt.Sprintf("%d h", p.Hour())
-	}
-	return fmt.Sprintf("%d h %02d", p.Hour(), p.Minute())
-}
+func frTime(t time.Time) string { return workshops.FrenchTime(t) }
 
 // frTimeRange writes "de 14 h à 16 h 30".
 func frTimeRange(start, end time.Time) string {

@@ -75,6 +75,7 @@ type structureForm struct {
 	Email        field
 	Website      field
 	Labels       choiceGroup
+	Reminder     selectField
 }
 
 // placeForm is the form of one place, or of a new one.
@@ -119,6 +120,8 @@ func (s *server) newStructureManageView(c *fiber.Ctx, ed *workshops.StructureEdi
 		Email:        profile.input("email", "Courriel", "email", ""),
 		Website:      profile.input("website", "Site internet", "url", "L'adresse complète, commençant par https://."),
 		Labels:       profile.choices("labels", "Labels et réseaux", "", true, options(workshops.StructureLabels)),
+		Reminder: profile.menu("reminder", "Rappel de la séance",
+			"Un SMS ou un courriel rappelle la séance aux personnes inscrites, sauf à celles qui ont choisi le papier.", options(workshops.Reminders)),
 	}
 	summaries = append(summaries, profile.summary()...)
 	for i := range ed.Places {
@@ -163,6 +166,7 @@ func structureValues(st *workshops.Structure) url.Values {
 		"latitude": {coordinate(st.Latitude)}, "longitude": {coordinate(st.Longitude)},
 		"access_info": {st.AccessInfo}, "accessibility": {st.Accessibility}, "opening_hours": {st.OpeningHours},
 		"phone": {st.Phone}, "email": {st.Email}, "website": {st.Website}, "labels": st.Labels,
+		"reminder": {st.Reminder},
 	}
 }
 

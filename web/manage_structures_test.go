@@ -73,6 +73,27 @@ func TestEditingTheStructureProfile(t *testing.T) {
 			}
 		})
 
+		t.Run("ChoosingWhenRemindersAreSent", func(t *testing.T) {
+			_, body := b.get(path)
+			if v := parseHTML(t, body).Find("#st-reminder option[selected]").AttrOr("value", ""); v != workshops.ReminderDayBefore10 {
+				t.Errorf("default reminder shown as %q", v)
+			}
+			form := url.Values{"name": {"Centre social A"}, "kind": {"centre-social"}, "address": {"12 avenue Jeanne-d'Arc"},
+				"postcode": {"54500"}, "town": {"Vandœuvre-lès-Nancy"}, "reminder": {workshops.ReminderDayBefore18}}
+			resp, body := b.post(path, form)
+			expectRedirect(t, resp, body, path+"?flash=structure-saved")
+			if st, err := e.svc.StructureForEdit(t.Context(), workshops.System, f.a.Slug); err != nil || st.Reminder != workshops.ReminderDayBefore18 {
+				t.Fatalf("stored reminder %q, %v", st.Reminder, err)
+			}
+			resp, body = b.post(path, with(form, "reminder", "la-veille"))
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Choisissez quand les personnes inscrites reçoivent un rappel.") {
+				t.Errorf("unknown reminder: %d", resp.StatusCode)
+			}
+			if v := parseHTML(t, body).Find("#st-reminder").AttrOr("aria-describedby", ""); !strings.Contains(v, "st-reminder-error") {
+				t.Errorf("the mistake is not linked to the field: aria-describedby %q", v)
+			}
+		})
+
 		t.Run("AddingAndEditingPlaces", func(t *testing.T) {
 			form := url.Values{"name": {"Maison de quartier"}, "address": {"5 rue du Placieux"}, "postcode": {""}, "town": {""},
 				"known_town": {"Villers-lès-Nancy|54600|48.6728|6.1528"}, "access_info": {"Tram ligne 1, arrêt Placieux."}}

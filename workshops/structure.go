@@ -48,9 +48,11 @@ type Structure struct {
 	Email         string
 	Website       string
 	Labels        List `bun:",type:text"`
-	SearchKey     string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Reminder says when the people enrolled are reminded of a session (see Reminders).
+	Reminder  string
+	SearchKey string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Structure statuses: only active structures are public; pending ones asked to join and
@@ -156,6 +158,9 @@ func (st *Structure) normalize() {
 	if st.Kind == "" {
 		st.Kind = "autre"
 	}
+	if st.Reminder == "" {
+		st.Reminder = ReminderDayBefore10
+	}
 	if st.Status == "" {
 		st.Status = StructureActive
 	}
@@ -182,6 +187,9 @@ func (st *Structure) Validate() error {
 	}
 	if !StructureKinds.Has(st.Kind) {
 		v.Add("kind", "Choisissez un type de structure dans la liste.")
+	}
+	if !Reminders.Has(st.Reminder) {
+		v.Add("reminder", "Choisissez quand les personnes inscrites reçoivent un rappel.")
 	}
 	for _, l := range st.Labels {
 		if !StructureLabels.Has(l) {
