@@ -68,6 +68,10 @@ type Booking struct {
 	CreatedAt      time.Time
 	// PurgedAt is set once the personal fields were erased (retention).
 	PurgedAt *time.Time
+	// ConvocationDueAt is when a person who chose paper last had to be handed a
+	// convocation (see ConvocationDue), ConvocationHandedAt when the structure last did.
+	ConvocationDueAt    *time.Time
+	ConvocationHandedAt *time.Time
 
 	Enrollments []Enrollment `bun:"rel:has-many,join:id=booking_id"`
 }
