@@ -31,9 +31,15 @@ type Scope struct {
 	// NoStructure also selects the messages about no structure (sign-in links, requests
 	// to join): a coordinator's, with their territories' structures.
 	NoStructure bool
+	// Kinds, when not empty, keeps messages of these kinds only (a structure's team sees
+	// its emails and SMS, not the events they were composed from).
+	Kinds []string
 }
 
 func (s Scope) apply(q *bun.SelectQuery) (*bun.SelectQuery, bool) {
+	if len(s.Kinds) > 0 {
+		q = q.Where("ob.kind IN (?)", bun.In(s.Kinds))
+	}
 	switch {
 	case s.All:
 		return q, true

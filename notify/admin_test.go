@@ -89,6 +89,25 @@ func TestAdmin(t *testing.T) {
 			}
 		})
 
+		t.Run("KindsNarrowTheScope", func(t *testing.T) {
+			if _, err := notify.Enqueue(ctx, db, &notify.Message{Kind: notify.KindSessionChanged, IdempotencyKey: "a-event",
+				StructureID: a, Payload: "{}"}, f.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			scope := notify.Scope{Structures: []int64{a}, Kinds: []string{notify.KindEmail, notify.KindSMS}}
+			c, err := notify.Counts(ctx, db, scope)
+			if want := map[string]int{notify.StatusPending: 1, notify.StatusSent: 1, notify.StatusFailed: 1, notify.StatusDone: 0}; err != nil || !maps.Equal(c, want) {
+				t.Errorf("counts of A's emails = %v (%v), want %v", c, err, want)
+			}
+			got, err := notify.List(ctx, db, notify.Filter{Scope: scope})
+			if err != nil || len(got) != 3 || slices.ContainsFunc(got, func(m notify.Message) bool { return m.Kind != notify.KindEmail }) {
+				t.Errorf("A's emails = %+v (%v)", got, err)
+			}
+			if all, err := notify.List(ctx, db, notify.Filter{Scope: notify.Scope{All: true, Kinds: []string{notify.KindSessionChanged}}}); err != nil || len(all) != 1 {
+				t.Errorf("every event = %+v (%v)", all, err)
+			}
+		})
+
 		t.Run("Retry", func(t *testing.T) {
 			failed := messageByKey(t, db, "a-failed")
 			if err := notify.Retry(ctx, db, failed.ID, notify.Scope{Structures: []int64{b}}, f.clock.Now()); !errors.Is(err, notify.ErrOutOfScope) {

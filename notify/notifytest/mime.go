@@ -20,7 +20,8 @@ type Mail struct {
 	ReplyTo     string
 	Subject     string
 	ContentType string
-	// Text and HTML are the bodies of the text/plain and text/html parts.
+	// Text and HTML are the bodies of the text/plain and text/html parts, with LF line
+	// ends as a mail client shows them.
 	Text, HTML string
 	// Calendar is the body of the inline text/calendar part (an alternative of the text),
 	// CalendarMethod its method parameter.
@@ -120,9 +121,9 @@ func (p *Mail) walk(t testing.TB, h map[string][]string, body io.Reader, parent 
 	}
 	switch mediaType {
 	case "text/plain":
-		p.Text = string(b)
+		p.Text = strings.ReplaceAll(string(b), "\r\n", "\n")
 	case "text/html":
-		p.HTML = string(b)
+		p.HTML = strings.ReplaceAll(string(b), "\r\n", "\n")
 	case "text/calendar":
 		p.Calendar, p.CalendarMethod = string(b), params["method"]
 	default:
