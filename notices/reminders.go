@@ -51,7 +51,7 @@ func (s *Service) ScheduleReminders(ctx context.Context) (int, error) {
 		if err := s.db.NewSelect().Model(&seats).Column("e.id").
 			Where("e.session_id = ? AND e.status = ? AND e.updated_at < ?", sess.ID, enrollment.Confirmed, due.UTC()).
 			// The key of reminderKey, written in SQL: seats already reminded are skipped.
-			Where("NOT EXISTS (SELECT 1 FROM outbox AS ob WHERE ob.idempotency_key = "+
+			Where("NOT EXISTS (SELECT 1 FROM outbox AS ob WHERE ob.idempotency_key = " +
 				"'reminder:' || CAST(e.session_id AS TEXT) || ':' || CAST(e.id AS TEXT))").
 			Order("e.id").Scan(ctx); err != nil {
 			return n, fmt.Errorf("reminders of session %d: %w", sess.ID, err)
