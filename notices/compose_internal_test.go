@@ -17,7 +17,7 @@ func fullView() *view {
 		Where:  "Maison de quartier Jean-Jaurès du plateau de Haye, 12 boulevard de l'Europe, 54500 Vandœuvre-lès-Nancy",
 		Place:  "Maison de quartier Jean-Jaurès du plateau de Haye", Access: "Tram 1, arrêt Vélodrome.",
 		Bring: "smartphone. Votre numéro d'allocataire.", Position: 12, Waiting: true, Invitation: true, Paper: true,
-		ThroughYou: true, Before: "mardi 29 septembre à 10 h, Médiathèque", TimeChanged: true, PlaceChanged: true,
+		ThroughYou: true, Before: "mardi 29 septembre à 10 h, Médiathèque", Change: "de date et de lieu",
 		Reason: "La salle est inondée.", ByWhom: "Alex Martin (CCAS de Nancy)",
 		People: []string{"Marie-Hélène Dupont-Aignan", "Sacha"}, Relay: []string{"Sacha"},
 		PageURL:    "https://agenda.grandnancy-inclusion-numerique.fr/c/2n9c-bjzVXFH22qmzGAxXW1NqNX",

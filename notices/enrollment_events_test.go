@@ -43,6 +43,7 @@ func TestEnrolledByEmail(t *testing.T) {
 			t.Errorf("HTML part:\n%s", m.HTML)
 		}
 		golden(t, "person-confirmed.txt", shown(m))
+		checkInvitation(t, m.Calendar)
 
 		pro := e.oneMail(proEmail)
 		if pro.Subject != "Place réservée pour Dominique Lefèvre : Prendre en main son smartphone, mardi 1er décembre" || pro.Calendar != "" {
@@ -119,6 +120,7 @@ func TestCancelledByThePersonPromotesTheNext(t *testing.T) {
 			t.Errorf("STATUS %v", s)
 		}
 		golden(t, "person-cancelled.txt", shown(cancel))
+		checkInvitation(t, cancel.Calendar)
 
 		st := e.oneMail(structureEmail)
 		if !strings.Contains(st.Text, "Dominique a fait l'annulation.") {

@@ -110,10 +110,20 @@ func (s *Service) sessionChanged(ctx context.Context, tx bun.Tx, m *notify.Messa
 
 // describeMove says in v what a move changed and where and when the session was before.
 func (s *Service) describeMove(ctx context.Context, tx bun.Tx, v *view, sess *workshops.Session, ev *workshops.SessionChangeEvent) error {
-	v.TimeChanged = !ev.BeforeStartsAt.Equal(ev.StartsAt) || !ev.BeforeEndsAt.Equal(ev.EndsAt)
-	v.PlaceChanged = ev.BeforePlaceID != ev.PlaceID
+	var changes []string
+	switch {
+	case workshops.FrenchDay(ev.BeforeStartsAt) != workshops.FrenchDay(ev.StartsAt):
+		changes = append(changes, "de date")
+	case !ev.BeforeStartsAt.Equal(ev.StartsAt) || !ev.BeforeEndsAt.Equal(ev.EndsAt):
+		changes = append(changes, "d'horaire")
+	}
+	placeChanged := ev.BeforePlaceID != ev.PlaceID
+	if placeChanged {
+		changes = append(changes, "de lieu")
+	}
+	v.Change = strings.Join(changes, " et ")
 	before := []string{when(ev.BeforeStartsAt)}
-	if v.PlaceChanged {
+	if placeChanged {
 		old := &workshops.Session{PlaceID: ev.BeforePlaceID, Structure: sess.Structure}
 		if ev.BeforePlaceID != 0 {
 			old.Place = new(workshops.Place)

@@ -43,11 +43,10 @@ type view struct {
 	// ThroughYou says the person is told through the orienting professional.
 	ThroughYou bool
 
-	// Before is where and when a moved session was; TimeChanged and PlaceChanged say what
-	// moved.
-	Before       string
-	TimeChanged  bool
-	PlaceChanged bool
+	// Before is where and when a moved session was; Change says what moved: "de date",
+	// "d'horaire", "de lieu", "de date et de lieu"…
+	Before string
+	Change string
 	// Reason is why the session was cancelled.
 	Reason string
 	// ByPerson says the person cancelled; otherwise ByWhom names who did.
