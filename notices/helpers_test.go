@@ -99,15 +99,20 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	return e
 }
 
-// smsRecorder is the SMS channel of the tests: it keeps what it is given.
+// smsRecorder is the SMS channel of the tests: it keeps what it is given, and refuses
+// one number for good as a provider refuses a number that is no mobile's.
 type smsRecorder struct {
-	mu   sync.Mutex
-	sent []notify.Message
+	mu     sync.Mutex
+	sent   []notify.Message
+	refuse string
 }
 
 func (r *smsRecorder) Send(_ context.Context, m *notify.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if m.Recipient == r.refuse {
+		return notify.Permanent(errRefused)
+	}
 	r.sent = append(r.sent, *m)
 	return nil
 }
