@@ -113,7 +113,7 @@ func (s *Service) confirmed(ctx context.Context, tx bun.Tx, c *seatChange, what 
 	}
 	inv := &invitation{method: ics.Request, sequence: c.lead.Sequence}
 	v := s.seatView(c)
-	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, "person-"+what, v, inv, true); err != nil {
+	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, v, personal{name: "person-" + what, inv: inv, convocation: true}); err != nil {
 		return err
 	}
 	return s.toProfessional(ctx, tx, c.id, c.booking.OrientedBy, c.lead, "pro-"+what, v)
@@ -130,7 +130,7 @@ func (s *Service) waitlisted(ctx context.Context, tx bun.Tx, c *seatChange, seat
 		// The line may have moved since.
 		v.Position = seat.Position
 	}
-	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, "person-waitlisted", v, nil, true); err != nil {
+	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, v, personal{name: "person-waitlisted", convocation: true}); err != nil {
 		return err
 	}
 	return s.toProfessional(ctx, tx, c.id, c.booking.OrientedBy, c.lead, "pro-waitlisted", v)
@@ -159,7 +159,8 @@ func (s *Service) cancelled(ctx context.Context, tx bun.Tx, c *seatChange) error
 	}
 	// The calendar's copy goes with a higher SEQUENCE than the invitation it cancels.
 	inv := &invitation{method: ics.Cancel, sequence: c.lead.Sequence + 1}
-	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, "person-cancelled", v, inv, false); err != nil {
+	if err := s.toPerson(ctx, tx, c.id, c.booking, c.lead, v,
+		personal{name: "person-cancelled", inv: inv, urgent: !v.ByPerson && s.today(c.lead)}); err != nil {
 		return err
 	}
 	if by != enrollment.ByProfessional {

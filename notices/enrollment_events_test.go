@@ -72,13 +72,13 @@ func TestWaitlistedBySMS(t *testing.T) {
 		if len(sms) != 1 {
 			t.Fatalf("%d SMS, want 1", len(sms))
 		}
-		text := sms[0].BodyText
+		text := sms[0]
 		if !strings.HasPrefix(text, "Liste d'attente, place 1 : Prendre en main son smartphone, mardi 1er décembre à 14 h.") ||
 			!strings.HasSuffix(text, r.CancelURL) || len([]rune(text)) > 160 {
 			t.Errorf("SMS %q (%d characters)", text, len([]rune(text)))
 		}
-		if sms[0].StructureID != e.st.ID || sms[0].SessionID != e.session.ID {
-			t.Errorf("SMS of structure %d, session %d", sms[0].StructureID, sms[0].SessionID)
+		if out := e.outbox(notify.KindSMS); len(out) != 1 || out[0].StructureID != e.st.ID || out[0].SessionID != e.session.ID || out[0].Urgent {
+			t.Errorf("SMS in the outbox %+v", out)
 		}
 		var pro []string
 		for _, m := range e.mails(proEmail) {

@@ -74,7 +74,7 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	}
 	e.worker = notify.NewWorker(db, notify.WorkerConfig{Now: e.clock.Now})
 	e.worker.Handle(notify.KindEmail, e.smtp.Transport(t, notify.SMTPConfig{Now: e.clock.Now}).Send)
-	e.worker.Handle(notify.KindSMS, e.sms.Send)
+	e.worker.Handle(notify.KindSMS, notify.SMSHandler(e.sms, e.clock.Now))
 	e.nt.Register(e.worker)
 
 	e.st = wt.Structure(t, e.ws, func(st *workshops.Structure) {
@@ -99,31 +99,36 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	return e
 }
 
-// smsRecorder is the SMS channel of the tests: it keeps what it is given, and refuses
-// one number for good as a provider refuses a number that is no mobile's.
+// smsRecorder is the SMS provider of the tests, behind the real SMS channel (quiet hours,
+// GSM-7): it keeps what it is given, and refuses one number for good as a provider
+// refuses a number that is no mobile's.
 type smsRecorder struct {
 	mu     sync.Mutex
-	sent   []notify.Message
+	sent   []sentSMS
 	refuse string
 }
 
-func (r *smsRecorder) Send(_ context.Context, m *notify.Message) error {
+// sentSMS is one SMS the provider was given.
+type sentSMS struct{ To, Text string }
+
+func (r *smsRecorder) SendSMS(_ context.Context, to, text string) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if m.Recipient == r.refuse {
-		return notify.Permanent(errRefused)
+	if to == r.refuse {
+		return "", notify.Permanent(errRefused)
 	}
-	r.sent = append(r.sent, *m)
-	return nil
+	r.sent = append(r.sent, sentSMS{To: to, Text: text})
+	return fmt.Sprint("ref-", len(r.sent)), nil
 }
 
-func (r *smsRecorder) to(phone string) []notify.Message {
+// to returns the texts sent to a number, in order.
+func (r *smsRecorder) to(phone string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []notify.Message
+	var out []string
 	for _, m := range r.sent {
-		if m.Recipient == phone {
-			out = append(out, m)
+		if m.To == phone {
+			out = append(out, m.Text)
 		}
 	}
 	return out

@@ -118,49 +118,66 @@ type invitation struct {
 	sequence int
 }
 
-// toPerson sends the person of a booking the message name, by their channel; for paper
-// it records that a new convocation is due when convocation is set. inv, when not nil,
-// goes with an email.
+// personal is what to send the person of a booking.
+type personal struct {
+	// name is the message's template.
+	name string
+	// inv, when not nil, goes with an email.
+	inv *invitation
+	// convocation records, for a person who chose paper, that a new printed convocation
+	// is due.
+	convocation bool
+	// urgent sends an SMS even in the quiet hours: the session is cancelled, today.
+	urgent bool
+}
+
+// toPerson sends the person of a booking a message by their channel, or records the
+// convocation to hand.
 func (s *Service) toPerson(ctx context.Context, tx bun.Tx, eventID int64, b *enrollment.Booking, sess *workshops.Session,
-	name string, shared *view, inv *invitation, convocation bool) error {
+	shared *view, n personal) error {
 	recipient := "b" + fmt.Sprint(b.ID)
 	v := *shared
 	switch personChannel(b) {
 	case channelPaper:
-		if convocation {
+		if n.convocation {
 			return enrollment.ConvocationDue(ctx, tx, b.ID, s.now())
 		}
 	case channelSMS:
-		l, err := compose(name, &v)
+		l, err := compose(n.name, &v)
 		if err != nil {
 			return err
 		}
 		_, err = notify.Enqueue(ctx, tx, &notify.Message{
 			Kind: notify.KindSMS, IdempotencyKey: key(eventID, recipient, channelSMS), Recipient: b.Phone,
-			BodyText: l.SMS, StructureID: sess.StructureID, SessionID: sess.ID,
+			BodyText: l.SMS, StructureID: sess.StructureID, SessionID: sess.ID, Urgent: n.urgent,
 		}, s.now())
 		return err
 	case channelEmail:
 		var cal []byte
-		if inv != nil {
+		if n.inv != nil {
 			var err error
-			if cal, err = s.invitation(ctx, tx, sess, b, inv); err != nil {
+			if cal, err = s.invitation(ctx, tx, sess, b, n.inv); err != nil {
 				return err
 			}
 		}
 		v.Invitation = cal != nil
-		l, err := compose(name, &v)
+		l, err := compose(n.name, &v)
 		if err != nil {
 			return err
 		}
 		m := s.email(eventID, recipient, b.Email, sess, l)
 		if cal != nil {
-			m.Calendar, m.CalendarMethod = string(cal), string(inv.method)
+			m.Calendar, m.CalendarMethod = string(cal), string(n.inv.method)
 		}
 		_, err = notify.Enqueue(ctx, tx, m, s.now())
 		return err
 	}
 	return nil
+}
+
+// today reports whether a session starts on today's date in Paris.
+func (s *Service) today(sess *workshops.Session) bool {
+	return workshops.DateOf(sess.StartsAt) == workshops.DateOf(s.now())
 }
 
 // email is an email from a session's structure, replies going to its contact.

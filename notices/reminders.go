@@ -109,5 +109,5 @@ func (s *Service) reminder(ctx context.Context, tx bun.Tx, m *notify.Message) er
 	if v.ThroughYou {
 		return s.toProfessional(ctx, tx, m.ID, e.Booking.OrientedBy, sess, "pro-reminder", v)
 	}
-	return s.toPerson(ctx, tx, m.ID, e.Booking, sess, "person-reminder", v, nil, false)
+	return s.toPerson(ctx, tx, m.ID, e.Booking, sess, v, personal{name: "person-reminder"})
 }

@@ -88,7 +88,7 @@ func TestReminders(t *testing.T) {
 		}
 		golden(t, "person-reminder.txt", shown(r))
 		sms := e.sms.to(hugo.Booking.Phone)
-		if len(sms) != 2 || !strings.HasPrefix(sms[1].BodyText, "Rappel : Prendre en main son smartphone, mardi 1er décembre à 14 h") {
+		if len(sms) != 2 || !strings.HasPrefix(sms[1], "Rappel : Prendre en main son smartphone, mardi 1er décembre à 14 h") {
 			t.Errorf("Hugo's SMS %+v", sms)
 		}
 		var relayed int

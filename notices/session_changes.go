@@ -70,7 +70,8 @@ func (s *Service) sessionChanged(ctx context.Context, tx bun.Tx, m *notify.Messa
 		case e.Status == enrollment.Confirmed:
 			inv = &invitation{method: ics.Request, sequence: sess.Sequence}
 		}
-		if err := s.toPerson(ctx, tx, m.ID, b, sess, "person-"+name, &person, inv, true); err != nil {
+		if err := s.toPerson(ctx, tx, m.ID, b, sess, &person, personal{name: "person-" + name, inv: inv, convocation: true,
+			urgent: ev.Change == workshops.ChangeCancelled && s.today(sess)}); err != nil {
 			return err
 		}
 		if b.OrientedBy != 0 {

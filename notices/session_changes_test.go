@@ -45,7 +45,7 @@ func TestSessionMoved(t *testing.T) {
 		checkInvitation(t, m.Calendar)
 
 		texts := e.sms.to(sms.Booking.Phone)
-		if len(texts) != 2 || !strings.HasPrefix(texts[1].BodyText, "Changement : Prendre en main son smartphone a lieu jeudi 3 décembre à 9 h 30. Pour annuler : ") {
+		if len(texts) != 2 || !strings.HasPrefix(texts[1], "Changement : Prendre en main son smartphone a lieu jeudi 3 décembre à 9 h 30. Pour annuler : ") {
 			t.Errorf("SMS %+v", texts)
 		}
 
@@ -128,4 +128,36 @@ func checkInvitation(t *testing.T, calendar string) {
 		t.Errorf("ics-check: %v\n%s", err, out)
 	}
 	t.Logf("ics-check --profile invite: %s", strings.TrimSpace(string(out[strings.LastIndex(string(out), "ics-check:"):])))
+}
+
+// TestSameDayCancellationBreaksTheQuietHours: no SMS between 20:00 and 08:00, except the
+// cancellation of a session that day, which cannot wait for the morning.
+func TestSameDayCancellationBreaksTheQuietHours(t *testing.T) {
+	runDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		sameDay := e.enroll(e.session.ID, person("Hugo", enrollment.ContactSMS))
+		later := wt.Session(t, e.ws, e.workshop, wt.Paris(t, 2026, 12, 8, 14, 0), nil)
+		nextWeek := e.enroll(later.ID, person("Inès", enrollment.ContactSMS))
+		e.drain()
+
+		e.clock.Set(wt.Paris(t, 2026, 12, 1, 7, 0))
+		if _, err := e.ws.CancelSession(ctx, e.member, e.session.ID, "Formateur malade."); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ws.CancelSession(ctx, e.member, later.ID, "Salle prise."); err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		if got := e.sms.to(sameDay.Booking.Phone); len(got) != 2 || !strings.HasPrefix(got[1], "Annulé : Prendre en main son smartphone, mardi 1er décembre à 14 h. Ne venez pas.") {
+			t.Errorf("same-day cancellation at 7:00: %q", got)
+		}
+		if got := e.sms.to(nextWeek.Booking.Phone); len(got) != 1 {
+			t.Errorf("next week's cancellation was sent at 7:00: %q", got)
+		}
+		e.clock.Set(wt.Paris(t, 2026, 12, 1, 8, 0))
+		e.drain()
+		if got := e.sms.to(nextWeek.Booking.Phone); len(got) != 2 {
+			t.Errorf("next week's cancellation at 8:00: %q", got)
+		}
+	})
 }
