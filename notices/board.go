@@ -13,7 +13,7 @@ import (
 // provider's reason), without their bodies.
 type Board struct {
 	Structure    *workshops.Structure
-	Convocations []enrollment.Convocation
+	Convocations []enrollment.DueConvocation
 	Counts       map[string]int
 	Messages     []notify.Message
 	// Next is the id to page from, zero on the last page.
@@ -33,7 +33,7 @@ func (s *Service) Board(ctx context.Context, actor workshops.Actor, slug, status
 		return nil, err
 	}
 	b := &Board{Structure: st}
-	if b.Convocations, err = s.en.Convocations(ctx, actor, st); err != nil {
+	if b.Convocations, err = s.en.ConvocationsDue(ctx, actor, st); err != nil {
 		return nil, err
 	}
 	scope := notify.Scope{Structures: []int64{st.ID}, Kinds: []string{notify.KindEmail, notify.KindSMS}}

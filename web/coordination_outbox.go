@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/escale-numerique/escale/notices"
 	"github.com/escale-numerique/escale/notify"
 )
 
@@ -19,11 +20,19 @@ func init() {
 type outboxView struct {
 	Layout
 	Section string
-	Status  string
-	Counts  map[string]int
-	Tabs    []outboxTab
-	Lines   []outboxLine
-	Next    string
+	outboxListing
+}
+
+// outboxListing is one page of messages with tabs per status, as coordinators and
+// structures see them.
+type outboxListing struct {
+	Status string
+	Counts map[string]int
+	Tabs   []outboxTab
+	Lines  []outboxLine
+	Next   string
+	// Retry shows the button that sends a failed message again.
+	Retry bool
 }
 
 type outboxTab struct {
@@ -41,7 +50,12 @@ type outboxLine struct {
 	Due time.Time
 }
 
-var outboxStatuses = []struct{ code, label string }{
+// outboxStatusTab is a status messages are filtered by, and its tab's label.
+type outboxStatusTab struct{ code, label string }
+
+// outboxStatuses are the coordinators' tabs; a structure's team has no events, hence no
+// "Traités" (see structureOutboxStatuses).
+var outboxStatuses = []outboxStatusTab{
 	{"", "Tous"}, {notify.StatusPending, "En attente"}, {notify.StatusSent, "Envoyés"},
 	{notify.StatusFailed, "En échec"}, {notify.StatusDone, "Traités"},
 }
@@ -60,56 +74,72 @@ var outboxKinds = map[string]string{
 	notify.KindSMS:            "SMS",
 	notify.KindSessionChanged: "Séance modifiée ou annulée (à annoncer)",
 	"enrollment":              "Inscription (à annoncer)",
+	notices.KindReminder:      "Rappel (à composer)",
 }
 
 // outboxPage is /coordination/outbox: the messages of the territory, pending, sent or
 // failed with the provider's error, and a button to send a failed one again.
 func (s *server) outboxPage(c *fiber.Ctx) error {
-	status := c.Query("status")
-	if outboxLabel(status) == status && status != "" {
-		status = ""
-	}
+	status := outboxStatus(c)
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	view, err := s.acc.Outbox(c.UserContext(), actor(c), status, before)
 	if err != nil {
 		return err
 	}
-	v := outboxView{Layout: s.layout(c, "Messages envoyés et à envoyer", "coordination"), Section: "outbox",
-		Status: status, Counts: view.Counts}
+	v := outboxView{Layout: s.layout(c, "Messages envoyés et à envoyer", "coordination"), Section: "outbox"}
+	v.outboxListing = newOutboxListing("/coordination/outbox", outboxStatuses, status, view.Counts, view.Messages, view.Next, v.Now)
+	v.Retry = true
+	return s.render(c, http.StatusOK, "coordination_outbox", v)
+}
+
+// outboxStatus reads the status a listing of messages is filtered by: a known one, or ""
+// for all.
+func outboxStatus(c *fiber.Ctx) string {
+	status := c.Query("status")
+	if outboxLabel(status) == status {
+		return ""
+	}
+	return status
+}
+
+// newOutboxListing builds a page of messages at path, filtered by status, with a tab per
+// status of statuses and the link to the next page.
+func newOutboxListing(path string, statuses []outboxStatusTab, status string, counts map[string]int, msgs []notify.Message, next int64, now time.Time) outboxListing {
+	l := outboxListing{Status: status, Counts: counts}
 	total := 0
-	for _, n := range view.Counts {
+	for _, n := range counts {
 		total += n
 	}
-	for _, st := range outboxStatuses {
+	for _, st := range statuses {
 		n := total
 		if st.code != "" {
-			n = view.Counts[st.code]
+			n = counts[st.code]
 		}
-		u := "/coordination/outbox"
+		u := path
 		if st.code != "" {
 			u += "?" + url.Values{"status": {st.code}}.Encode()
 		}
-		v.Tabs = append(v.Tabs, outboxTab{Label: st.label, URL: u, Count: n, Current: st.code == status})
+		l.Tabs = append(l.Tabs, outboxTab{Label: st.label, URL: u, Count: n, Current: st.code == status})
 	}
-	for _, m := range view.Messages {
+	for _, m := range msgs {
 		kind := outboxKinds[m.Kind]
 		if kind == "" {
 			kind = m.Kind
 		}
 		line := outboxLine{Message: m, StatusLabel: outboxLabel(m.Status), KindLabel: kind}
-		if m.Status == notify.StatusPending && m.NextAttemptAt.After(v.Now) {
+		if m.Status == notify.StatusPending && m.NextAttemptAt.After(now) {
 			line.Due = m.NextAttemptAt
 		}
-		v.Lines = append(v.Lines, line)
+		l.Lines = append(l.Lines, line)
 	}
-	if view.Next != 0 {
-		q := url.Values{"before": {strconv.FormatInt(view.Next, 10)}}
+	if next != 0 {
+		q := url.Values{"before": {strconv.FormatInt(next, 10)}}
 		if status != "" {
 			q.Set("status", status)
 		}
-		v.Next = "/coordination/outbox?" + q.Encode()
+		l.Next = path + "?" + q.Encode()
 	}
-	return s.render(c, http.StatusOK, "coordination_outbox", v)
+	return l
 }
 
 // retryMessage sends a failed message again.

@@ -16,6 +16,7 @@ import (
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/notices"
 	"github.com/escale-numerique/escale/web"
 	"github.com/escale-numerique/escale/workshops"
 	wt "github.com/escale-numerique/escale/workshops/workshopstest"
@@ -39,6 +40,7 @@ type env struct {
 	svc   *workshops.Service
 	acc   *accounts.Service
 	en    *enrollment.Service
+	nt    *notices.Service
 	clock *wt.Clock
 	app   *fiber.App
 }
@@ -50,17 +52,22 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	svc := workshops.NewService(db, workshops.WithClock(clock.Now))
 	acc := accounts.NewService(db, svc, baseURL, accounts.WithClock(clock.Now), accounts.WithHashParams(accounts.FastHashParams))
 	en := enrollment.NewService(db, svc, baseURL, testSecret, enrollment.WithClock(clock.Now))
+	nt, err := notices.NewService(db, svc, en, baseURL, notices.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
 	app, err := web.New(web.Deps{
 		Workshops:  svc,
 		Accounts:   acc,
 		Enrollment: en,
+		Notices:    nt,
 		BaseURL:    baseURL,
 		Ready:      func(ctx context.Context) error { return migrations.Check(ctx, db) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, svc: svc, acc: acc, en: en, clock: clock, app: app}
+	return &env{t: t, db: db, svc: svc, acc: acc, en: en, nt: nt, clock: clock, app: app}
 }
 
 // do sends a request through app.Test and returns the response with its body read.

@@ -4,6 +4,7 @@ package web_test
 // The JSON API's half is api_write_auth_test.go.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -115,6 +116,7 @@ var htmlWriteRoutes = []htmlWriteRoute{
 	{"/manage/sessions/:id<int>/attendance", structureStaff, 303, 0, attendanceForm},
 	// Professionals: the people they oriented.
 	{"/orientations/:id<int>/cancel", orientingOrStaff, 303, 0, cancelOrientationForm},
+	{"/manage/structures/:slug/convocations/:id<int>", structureStaff, 303, 0, convocationHandedForm},
 	// Coordinators: decisions about the territory, and the shared vocabularies.
 	{"/coordination/requests/:id<int>/accept", territoryCoordinator, 303, 0, acceptJoinRequestForm},
 	{"/coordination/requests/:id<int>/refuse", territoryCoordinator, 303, 0, refuseJoinRequestForm},
@@ -780,6 +782,32 @@ func cancelThroughLinkForm(t *testing.T, c *htmlCell) htmlRequest {
 	}
 	page := localPath(t, res.CancelURL)
 	return htmlRequest{path: page + "/cancel", location: page + "?flash=booking-cancelled", changed: c.enrolled(s.ID, true)}
+}
+
+// convocationHandedForm marks handed the convocation of a fresh person of structure A who
+// chose paper, whose convocation is due.
+func convocationHandedForm(t *testing.T, c *htmlCell) htmlRequest {
+	s, _ := c.freshSession(t)
+	r, err := c.e.en.Enroll(t.Context(), workshops.System, enrollment.Request{SessionID: s.ID, IdempotencyKey: fmt.Sprint("paper-", c.n),
+		Person:      enrollment.Person{FirstName: "Gaston", Contact: enrollment.ContactPaper, Level: "debutant", Consent: true},
+		ConsentText: "J'accepte."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.e.db.RunInTx(t.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		return enrollment.ConvocationDue(ctx, tx, r.Booking.ID, c.e.clock.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/manage/structures/" + c.f.a.Slug
+	return htmlRequest{path: path + "/convocations/" + itoa(r.Booking.ID), location: path + "/messages?flash=convocation-handed",
+		changed: func(t *testing.T) bool {
+			b := &enrollment.Booking{ID: r.Booking.ID}
+			if err := c.e.db.NewSelect().Model(b).WherePK().Scan(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			return b.ConvocationHandedAt != nil
+		}}
 }
 
 // joinRequest stores a pending join request of a structure of the default territory, and

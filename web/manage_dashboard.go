@@ -43,6 +43,7 @@ type boardView struct {
 	Member         bool
 	ProfileURL     string
 	JournalURL     string
+	MessagesURL    string
 	NewWorkshopURL string
 	PublicURL      string
 	Workshops      []workshopLine
@@ -123,7 +124,7 @@ func newBoardView(now time.Time, b *workshops.StructureBoard) boardView {
 	st := b.Structure
 	v := boardView{
 		ID: boardID(st.Slug), Name: st.Name, Pending: st.Status != workshops.StructureActive, Member: b.Member,
-		ProfileURL: manageStructureURL(st.Slug), JournalURL: manageStructureURL(st.Slug) + "/journal",
+		ProfileURL: manageStructureURL(st.Slug), JournalURL: manageStructureURL(st.Slug) + "/journal", MessagesURL: messagesURL(st.Slug),
 		NewWorkshopURL: manageStructureURL(st.Slug) + "/workshops/new", MoreUpcoming: b.MoreUpcoming,
 	}
 	if !v.Pending {

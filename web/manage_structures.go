@@ -54,13 +54,14 @@ func newAddressFields(f *formView, towns []workshops.KnownTown) addressFields {
 // structureManageView is a structure's profile page, with its places.
 type structureManageView struct {
 	Layout
-	Structure  *workshops.Structure
-	PublicURL  string
-	JournalURL string
-	Errors     []fieldError
-	Profile    structureForm
-	Places     []placeForm
-	NewPlace   placeForm
+	Structure   *workshops.Structure
+	PublicURL   string
+	JournalURL  string
+	MessagesURL string
+	Errors      []fieldError
+	Profile     structureForm
+	Places      []placeForm
+	NewPlace    placeForm
 }
 
 // structureForm is the structure's profile form.
@@ -100,7 +101,7 @@ type structureForms struct {
 
 func (s *server) newStructureManageView(c *fiber.Ctx, ed *workshops.StructureEditor, sub *structureForms) structureManageView {
 	st := ed.Structure
-	v := structureManageView{Structure: st, JournalURL: manageStructureURL(st.Slug) + "/journal"}
+	v := structureManageView{Structure: st, JournalURL: manageStructureURL(st.Slug) + "/journal", MessagesURL: messagesURL(st.Slug)}
 	if st.Status == workshops.StructureActive {
 		v.PublicURL = structureURL(st.Slug)
 	}

@@ -132,6 +132,8 @@ func (s *server) routes(app *fiber.App) {
 	manage.Get("/structures/:slug/members", s.membersPage)
 	manage.Post("/structures/:slug/members", s.inviteMember)
 	manage.Get("/structures/:slug/journal", s.structureJournalPage)
+	manage.Get("/structures/:slug/messages", s.structureMessagesPage)
+	manage.Post("/structures/:slug/convocations/:id<int>", s.markConvocationHanded)
 	manage.Get("/structures/:slug/workshops/new", s.newWorkshopPage)
 	manage.Post("/structures/:slug/workshops", s.createWorkshop)
 	manage.Get("/workshops/:slug", s.editWorkshopPage)

@@ -19,6 +19,7 @@ import (
 	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/ics"
+	"github.com/escale-numerique/escale/notices"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -30,6 +31,9 @@ type Deps struct {
 	Accounts *accounts.Service
 	// Enrollment books seats; nil serves no enrollment pages.
 	Enrollment *enrollment.Service
+	// Notices composes the messages to the people enrolled; nil serves no structure's
+	// messages page.
+	Notices *notices.Service
 	// BaseURL is the public address of the site (ESCALE_BASE_URL), used for absolute
 	// links in feeds and for the host part of feed UIDs, e.g. "https://agenda.example.fr".
 	BaseURL string
@@ -46,9 +50,10 @@ type Deps struct {
 
 // server holds the handlers' shared state.
 type server struct {
-	ws  *workshops.Service
-	acc *accounts.Service
-	en  *enrollment.Service
+	ws      *workshops.Service
+	acc     *accounts.Service
+	en      *enrollment.Service
+	notices *notices.Service
 	// editor changes sessions: the enrollment service when there is one.
 	editor   sessionEditing
 	sessions *session.Store
@@ -98,6 +103,7 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		acc:     d.Accounts,
 		en:      d.Enrollment,
 		editor:  d.Workshops,
+		notices: d.Notices,
 		base:    base,
 		host:    base.Hostname(),
 		ready:   d.Ready,

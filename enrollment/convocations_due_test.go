@@ -45,9 +45,9 @@ func TestConvocationsToHand(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		list := func() []enrollment.Convocation {
+		list := func() []enrollment.DueConvocation {
 			t.Helper()
-			cs, err := e.en.Convocations(ctx, member, st)
+			cs, err := e.en.ConvocationsDue(ctx, member, st)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestConvocationsToHand(t *testing.T) {
 		}
 
 		other := workshops.Actor{UserID: 0, Name: "Ailleurs", Structures: []int64{st.ID + 1000}}
-		if _, err := e.en.Convocations(ctx, other, st); !errors.Is(err, workshops.ErrForbidden) {
+		if _, err := e.en.ConvocationsDue(ctx, other, st); !errors.Is(err, workshops.ErrForbidden) {
 			t.Errorf("another structure's member listed: %v", err)
 		}
 		if err := e.en.MarkConvocationHanded(ctx, other, onPaper.Booking.ID); !errors.Is(err, workshops.ErrForbidden) {

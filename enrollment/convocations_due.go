@@ -28,9 +28,9 @@ func ConvocationDue(ctx context.Context, db bun.IDB, bookingID int64, at time.Ti
 	return nil
 }
 
-// Convocation is a printed convocation the structure must hand to a person who chose
+// DueConvocation is a printed convocation the structure must hand to a person who chose
 // paper.
-type Convocation struct {
+type DueConvocation struct {
 	// Booking has its Enrollments, each with its Session.
 	Booking  Booking
 	Workshop *workshops.Workshop
@@ -40,10 +40,10 @@ type Convocation struct {
 	PageURL string
 }
 
-// Convocations lists, oldest first, the convocations a structure must hand: people who
+// ConvocationsDue lists, oldest first, the convocations a structure must hand: people who
 // chose paper, with a session to come, whose last convocation is older than the last
 // change. The consultation is logged. Returns workshops.ErrForbidden.
-func (s *Service) Convocations(ctx context.Context, actor workshops.Actor, st *workshops.Structure) ([]Convocation, error) {
+func (s *Service) ConvocationsDue(ctx context.Context, actor workshops.Actor, st *workshops.Structure) ([]DueConvocation, error) {
 	if !actor.MayManage(st) {
 		return nil, workshops.ErrForbidden
 	}
@@ -71,10 +71,10 @@ func (s *Service) Convocations(ctx context.Context, actor workshops.Actor, st *w
 			byID[ws[i].ID] = &ws[i]
 		}
 	}
-	out := make([]Convocation, 0, len(bookings))
+	out := make([]DueConvocation, 0, len(bookings))
 	ids := make([]int64, 0, len(bookings))
 	for _, b := range bookings {
-		c := Convocation{Booking: b, Workshop: byID[b.WorkshopID], PageURL: s.CancelURL(b.ID)}
+		c := DueConvocation{Booking: b, Workshop: byID[b.WorkshopID], PageURL: s.CancelURL(b.ID)}
 		slices.SortFunc(c.Booking.Enrollments, func(x, y Enrollment) int { return x.Session.StartsAt.Compare(y.Session.StartsAt) })
 		for _, e := range c.Booking.Enrollments {
 			if (e.Status == Confirmed || e.Status == Waitlisted) && e.Session.StartsAt.After(now) {
