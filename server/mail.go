@@ -15,9 +15,10 @@ import (
 
 // startMail starts the outbox worker in the background: it sends emails over SMTP, or
 // prints them to stdout when no SMTP host is configured, and SMS through Brevo, or
-// announces them on stdout without their text. stop ends the worker, letting the message
-// in hand be recorded, and waits for it.
-func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (stop func(), err error) {
+// announces them on stdout without their text; register adds the handlers of events (the
+// notices). stop ends the worker, letting the message in hand be recorded, and waits for
+// it.
+func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer, register ...func(*notify.Worker)) (stop func(), err error) {
 	var tr notify.Transport
 	if cfg.SMTPHost == "" {
 		tr = notify.NewConsole(stdout, cfg.MailFromName)
@@ -47,6 +48,9 @@ func startMail(cfg Config, db *bun.DB, logger *slog.Logger, stdout io.Writer) (s
 	})
 	w.Handle(notify.KindEmail, tr.Send)
 	w.Handle(notify.KindSMS, notify.SMSHandler(sms, time.Now))
+	for _, r := range register {
+		r(w)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -16,8 +16,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/notices"
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/workshops"
+	wt "github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
 // syncBuffer is a buffer the worker writes to while the test reads it.
@@ -38,16 +42,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startWorker starts the outbox worker as the server does, configured from env; stop may
-// be called twice.
-func startWorker(t *testing.T, db *bun.DB, env map[string]string) (stdout, logs *syncBuffer, stop func()) {
+// startWorker starts the outbox worker as the server does, configured from env, with the
+// event handlers of register; stop may be called twice.
+func startWorker(t *testing.T, db *bun.DB, env map[string]string, register ...func(*notify.Worker)) (stdout, logs *syncBuffer, stop func()) {
 	t.Helper()
 	cfg, _, err := loadConfig(envMap(env), nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	stdout, logs = &syncBuffer{}, &syncBuffer{}
-	stop, err = startMail(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), stdout)
+	stop, err = startMail(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), stdout, register...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +87,40 @@ func TestMailWithoutSMTPPrintsToTheConsole(t *testing.T) {
 		c, err := notify.Counts(context.Background(), db, notify.Scope{All: true})
 		if err != nil || c[notify.StatusSent] != 1 {
 			t.Errorf("counts %v (%v)", c, err)
+		}
+	})
+}
+
+// TestServerWorkerComposesNotices: the server's worker composes the notices of an
+// enrollment and delivers them, here to the console.
+func TestServerWorkerComposesNotices(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ws := workshops.NewService(db)
+		en := enrollment.NewService(db, ws, "https://agenda.example.fr", []byte("secret de test"))
+		nt, err := notices.NewService(db, ws, en, "https://agenda.example.fr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, _, stop := startWorker(t, db, nil, nt.Register)
+		s := wt.Session(t, ws, nil, time.Now().Add(72*time.Hour), nil)
+		_, err = en.Enroll(ctx, workshops.System, enrollment.Request{SessionID: s.ID, IdempotencyKey: "k1", ConsentText: "J'accepte.",
+			Person: enrollment.Person{FirstName: "Dominique", Email: "dominique@exemple.fr", Contact: enrollment.ContactEmail, Level: "debutant", Consent: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(stdout.String(), "invitation.ics") {
+			if time.Now().After(deadline) {
+				t.Fatalf("the confirmation was not printed; stdout:\n%s", stdout.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		stop()
+		for _, want := range []string{"À : dominique@exemple.fr", "Objet : Votre place est réservée", "invitation d'agenda REQUEST"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("console lacks %q:\n%s", want, stdout.String())
+			}
 		}
 	})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations"
+	"github.com/escale-numerique/escale/notices"
 	"github.com/escale-numerique/escale/web"
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -207,8 +208,14 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		}
 	}
 	en := enrollment.NewService(db, svc, baseURL, secret)
+	nt, err := notices.NewService(db, svc, en, baseURL, notices.WithSender(cfg.MailFrom))
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	app, err := web.New(web.Deps{
 		Enrollment:     en,
+		Notices:        nt,
 		Workshops:      svc,
 		Accounts:       acc,
 		BaseURL:        baseURL,
@@ -221,7 +228,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		ln.Close()
 		return err
 	}
-	stopMail, err := startMail(cfg, db, logger, stdout)
+	stopMail, err := startMail(cfg, db, logger, stdout, nt.Register)
 	if err != nil {
 		ln.Close()
 		return err
@@ -235,6 +242,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	})
 	go sweepExpired(watchCtx, acc, logger)
 	go purgeDaily(watchCtx, en, time.Duration(cfg.RetentionDays)*24*time.Hour, logger)
+	go scheduleReminders(watchCtx, nt, time.Minute, logger)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -279,6 +287,25 @@ func sweepExpired(ctx context.Context, acc *accounts.Service, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions swept", "count", n)
 			}
+		}
+	}
+}
+
+// scheduleReminders records the reminders that are due, at start and then every period.
+// With several instances each runs it: a reminder is recorded once.
+func scheduleReminders(ctx context.Context, nt *notices.Service, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := nt.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("reminders", "error", err)
+		} else if n > 0 {
+			logger.Info("reminders due", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
