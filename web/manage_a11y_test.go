@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/workshops"
 	wt "github.com/escale-numerique/escale/workshops/workshopstest"
@@ -30,6 +31,9 @@ func TestManagePagesFollowTheAccessibilityRules(t *testing.T) {
 			nu.CoordinatorOf = []int64{f.a.TerritoryID}
 			nu.MemberOf = []int64{f.a.ID}
 		})
+		e.enrollAs(f.sa.ID, enrollment.Person{FirstName: "Gaston", Contact: enrollment.ContactPaper})
+		e.enrollAs(f.sa.ID, enrollment.Person{FirstName: "Inconnu", Email: "inconnu@exemple.fr", Contact: enrollment.ContactEmail})
+		e.composeNotices()
 		b := e.signedIn("coord@territoire.example.fr")
 		b.get("/manage")
 		b.post("/manage/feed-token", nil)
@@ -42,6 +46,8 @@ func TestManagePagesFollowTheAccessibilityRules(t *testing.T) {
 			{"StructureWithMistakes", "POST", "/manage/structures/" + f.a.Slug, url.Values{"latitude": {"x"}}, 422},
 			{"PlaceWithMistakes", "POST", "/manage/places/" + itoa(f.placeA.ID), url.Values{"name": {""}}, 422},
 			{"Journal", "GET", "/manage/structures/" + f.a.Slug + "/journal", nil, 200},
+			{"Messages", "GET", "/manage/structures/" + f.a.Slug + "/messages", nil, 200},
+			{"FailedMessages", "GET", "/manage/structures/" + f.a.Slug + "/messages?status=failed", nil, 200},
 			{"NewWorkshop", "GET", "/manage/structures/" + f.a.Slug + "/workshops/new", nil, 200},
 			{"NewWorkshopWithMistakes", "POST", "/manage/structures/" + f.a.Slug + "/workshops", url.Values{"default_capacity": {"dix"}}, 422},
 			{"Workshop", "GET", "/manage/workshops/" + f.wa.Slug, nil, 200},
