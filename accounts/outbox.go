@@ -46,12 +46,8 @@ func (s *Service) Outbox(ctx context.Context, actor workshops.Actor, status stri
 		return nil, err
 	}
 	const page = 50
-	if v.Messages, err = notify.List(ctx, s.db, notify.Filter{Scope: scope, Status: status, Before: before, Limit: page + 1}); err != nil {
+	if v.Messages, v.Next, err = notify.ListPage(ctx, s.db, notify.Filter{Scope: scope, Status: status, Before: before}, page); err != nil {
 		return nil, err
-	}
-	if len(v.Messages) > page {
-		v.Messages = v.Messages[:page]
-		v.Next = v.Messages[page-1].ID
 	}
 	return v, nil
 }

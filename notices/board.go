@@ -40,12 +40,9 @@ func (s *Service) Board(ctx context.Context, actor workshops.Actor, slug, status
 	if b.Counts, err = notify.Counts(ctx, s.db, scope); err != nil {
 		return nil, err
 	}
-	if b.Messages, err = notify.List(ctx, s.db, notify.Filter{Scope: scope, Status: status, Before: before, Limit: boardPage + 1}); err != nil {
+	b.Messages, b.Next, err = notify.ListPage(ctx, s.db, notify.Filter{Scope: scope, Status: status, Before: before}, boardPage)
+	if err != nil {
 		return nil, err
-	}
-	if len(b.Messages) > boardPage {
-		b.Messages = b.Messages[:boardPage]
-		b.Next = b.Messages[boardPage-1].ID
 	}
 	return b, nil
 }

@@ -106,6 +106,18 @@ func List(ctx context.Context, db bun.IDB, f Filter) ([]Message, error) {
 	return out, nil
 }
 
+// ListPage returns one page of size messages of f (see List), and the id to read the next
+// page from (Filter.Before), zero on the last page.
+func ListPage(ctx context.Context, db bun.IDB, f Filter, size int) ([]Message, int64, error) {
+	f.Limit = size + 1
+	msgs, err := List(ctx, db, f)
+	if err != nil || len(msgs) <= size {
+		return msgs, 0, err
+	}
+	msgs = msgs[:size]
+	return msgs, msgs[size-1].ID, nil
+}
+
 // Counts returns the number of messages per status in the scope; every status is present,
 // zero when it has no message.
 func Counts(ctx context.Context, db bun.IDB, s Scope) (map[string]int, error) {

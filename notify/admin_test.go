@@ -65,6 +65,14 @@ func TestAdmin(t *testing.T) {
 			if err != nil || len(page) != 2 || page[0].IdempotencyKey != "b-failed" {
 				t.Errorf("second page = %+v (%v)", page, err)
 			}
+			first, next, err := notify.ListPage(ctx, db, notify.Filter{Scope: notify.Scope{All: true}}, 2)
+			if err != nil || len(first) != 2 || next != all[1].ID {
+				t.Errorf("first page of 2 = %d messages, next %d (%v)", len(first), next, err)
+			}
+			last, next, err := notify.ListPage(ctx, db, notify.Filter{Scope: notify.Scope{All: true}, Before: all[3].ID}, 2)
+			if err != nil || len(last) != 1 || next != 0 {
+				t.Errorf("last page = %d messages, next %d (%v)", len(last), next, err)
+			}
 			if none, err := notify.List(ctx, db, notify.Filter{}); err != nil || len(none) != 0 {
 				t.Errorf("an empty scope listed %d messages (%v)", len(none), err)
 			}

@@ -294,34 +294,34 @@ func sweepExpired(ctx context.Context, acc *accounts.Service, logger *slog.Logge
 // scheduleReminders records the reminders that are due, at start and then every period.
 // With several instances each runs it: a reminder is recorded once.
 func scheduleReminders(ctx context.Context, nt *notices.Service, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	repeat(ctx, every, func() {
 		if n, err := nt.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("reminders", "error", err)
 		} else if n > 0 {
 			logger.Info("reminders due", "count", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // purgeDaily erases, once a day (and at start), the personal data of bookings whose last
 // session ended more than the retention period ago. With several instances each runs it:
 // the erasure is idempotent.
 func purgeDaily(ctx context.Context, en *enrollment.Service, retention time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	repeat(ctx, 24*time.Hour, func() {
 		if n, err := en.Purge(ctx, retention); err != nil && ctx.Err() == nil {
 			logger.Warn("retention purge", "error", err)
 		} else if n > 0 {
 			logger.Info("personal data erased after retention", "bookings", n)
 		}
+	})
+}
+
+// repeat runs job at once, then every period, until ctx ends.
+func repeat(ctx context.Context, every time.Duration, job func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		job()
 		select {
 		case <-ctx.Done():
 			return
