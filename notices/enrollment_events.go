@@ -47,9 +47,13 @@ func (s *Service) enrollmentEvent(ctx context.Context, tx bun.Tx, m *notify.Mess
 	}
 	var lead *enrollment.Enrollment
 	c.seats, lead = together(c.booking, c.event.SessionID)
-	if lead == nil || lead.SessionID != c.event.SessionID {
-		// A parcours changes all its seats at once, each recording its event: the first
-		// seat's event tells about all of them, the others tell nothing.
+	if lead == nil {
+		return nil
+	}
+	if lead.SessionID != c.event.SessionID && c.event.Event != enrollment.EventEnrolled {
+		// A parcours is cancelled or promoted all at once, each seat recording its event:
+		// the first seat's event tells about all of them, the others tell nothing. (Its
+		// enrollment records one event, for the session it was asked from.)
 		return nil
 	}
 	if c.lead, err = loadSession(ctx, tx, lead.SessionID); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/workshops"
+	wt "github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
 // TestEnrolledByEmail: a person who chose email gets a confirmation from the structure,
@@ -277,6 +278,46 @@ func TestReplayedEventSendsNothingTwice(t *testing.T) {
 			if ev.Status != notify.StatusDone {
 				t.Errorf("event %d: %s", ev.ID, ev.Status)
 			}
+		}
+	})
+}
+
+// TestParcoursIsToldOnce: a parcours is enrolled and cancelled as a whole, each seat
+// recording its event; the person and the professional hear once, with every date, and
+// the invitation is the first session's.
+func TestParcoursIsToldOnce(t *testing.T) {
+	runDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		w := wt.Workshop(t, e.ws, e.st, func(w *workshops.Workshop) { w.Kind = "parcours"; w.Title = "Parcours tablette" })
+		sessions, err := e.ws.ScheduleSessions(ctx, workshops.System, w.ID, workshops.Schedule{Frequency: workshops.Weekly,
+			First: workshops.DateOf(wt.Paris(t, 2026, 12, 2, 10, 0)), Until: workshops.DateOf(wt.Paris(t, 2026, 12, 16, 10, 0)),
+			Start: workshops.Clock{Hour: 10}, End: workshops.Clock{Hour: 12}, Capacity: 4})
+		if err != nil || len(sessions) != 3 {
+			t.Fatalf("parcours: %d sessions, %v", len(sessions), err)
+		}
+		r := e.enroll(sessions[1].ID, person("Dominique", enrollment.ContactEmail))
+		e.drain()
+		m := e.oneMail("dominique@exemple.fr")
+		invitation(t, m, "REQUEST", sessions[0].ID, 0, "dominique@exemple.fr")
+		if !strings.Contains(m.Text, "Quand : mercredi 2 décembre à 10 h.") ||
+			!strings.Contains(m.Text, "Les autres séances du parcours :\n- mercredi 9 décembre à 10 h\n- mercredi 16 décembre à 10 h") {
+			t.Errorf("confirmation:\n%s", m.Text)
+		}
+		token := strings.TrimPrefix(r.CancelURL, "https://agenda.example.fr/c/")
+		if _, err := e.en.CancelByToken(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		got := e.mails("dominique@exemple.fr")
+		if len(got) != 2 || !strings.Contains(got[1].Text, "Et les autres séances du parcours.") {
+			t.Fatalf("Dominique received %d emails, want a confirmation and one cancellation", len(got))
+		}
+		invitation(t, got[1], "CANCEL", sessions[0].ID, 1, "dominique@exemple.fr")
+		if pro := e.mails(proEmail); len(pro) != 2 {
+			t.Errorf("the professional received %d emails, want 2", len(pro))
+		}
+		if st := e.mails(structureEmail); len(st) != 1 {
+			t.Errorf("the structure received %d emails, want 1", len(st))
 		}
 	})
 }
