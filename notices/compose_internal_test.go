@@ -20,6 +20,8 @@ func fullView() *view {
 		ThroughYou: true, Before: "mardi 29 septembre à 10 h, Médiathèque", Change: "de date et de lieu",
 		Reason: "La salle est inondée.", ByWhom: "Alex Martin (CCAS de Nancy)",
 		People: []string{"Marie-Hélène Dupont-Aignan", "Sacha"}, Relay: []string{"Sacha"},
+		Lines:        []string{"Sacha : Découvrir les démarches, mercredi 30 septembre à 14 h 30, place réservée, inscription par la personne"},
+		DashboardURL: "https://agenda.grandnancy-inclusion-numerique.fr/manage", ProfileURL: "https://agenda.grandnancy-inclusion-numerique.fr/manage/structures/les-nations",
 		PageURL:    "https://agenda.grandnancy-inclusion-numerique.fr/c/2n9c-bjzVXFH22qmzGAxXW1NqNX",
 		SessionURL: "https://agenda.grandnancy-inclusion-numerique.fr/sessions/123456", WorkshopURL: "https://agenda.grandnancy-inclusion-numerique.fr/workshops/caf",
 		OrientationsURL: "https://agenda.grandnancy-inclusion-numerique.fr/orientations",

@@ -57,6 +57,8 @@ type view struct {
 	// of them the professional must tell.
 	People []string
 	Relay  []string
+	// Lines are the structure's new enrollments of the day, one sentence each.
+	Lines []string
 
 	// PageURL is the person's page (convocation, cancellation link).
 	PageURL         string
@@ -64,6 +66,8 @@ type view struct {
 	WorkshopURL     string
 	OrientationsURL string
 	RosterURL       string
+	DashboardURL    string
+	ProfileURL      string
 }
 
 // when writes "mardi 3 mars à 14 h".

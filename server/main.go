@@ -242,7 +242,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 	})
 	go sweepExpired(watchCtx, acc, logger)
 	go purgeDaily(watchCtx, en, time.Duration(cfg.RetentionDays)*24*time.Hour, logger)
-	go scheduleReminders(watchCtx, nt, time.Minute, logger)
+	go scheduleNotices(watchCtx, nt, time.Minute, logger)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -291,14 +291,20 @@ func sweepExpired(ctx context.Context, acc *accounts.Service, logger *slog.Logge
 	}
 }
 
-// scheduleReminders records the reminders that are due, at start and then every period.
-// With several instances each runs it: a reminder is recorded once.
-func scheduleReminders(ctx context.Context, nt *notices.Service, every time.Duration, logger *slog.Logger) {
+// scheduleNotices records the reminders that are due and writes the structures' daily
+// digests, at start and then every period. With several instances each runs it: a
+// reminder or a digest is written once.
+func scheduleNotices(ctx context.Context, nt *notices.Service, every time.Duration, logger *slog.Logger) {
 	repeat(ctx, every, func() {
 		if n, err := nt.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("reminders", "error", err)
 		} else if n > 0 {
 			logger.Info("reminders due", "count", n)
+		}
+		if n, err := nt.SendDigests(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("digests", "error", err)
+		} else if n > 0 {
+			logger.Info("digests written", "count", n)
 		}
 	})
 }

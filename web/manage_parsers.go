@@ -341,7 +341,7 @@ func parseStructureForm(v url.Values) (*workshops.Structure, error) {
 		Address: l.Address, AddressExtra: l.AddressExtra, Postcode: l.Postcode, Town: l.Town,
 		Latitude: l.Latitude, Longitude: l.Longitude, AccessInfo: l.AccessInfo, Accessibility: l.Accessibility,
 		OpeningHours: r.text("opening_hours"), Phone: r.text("phone"), Email: r.text("email"),
-		Website: r.text("website"), Labels: r.list("labels"), Reminder: r.text("reminder"),
+		Website: r.text("website"), Labels: r.list("labels"), Reminder: r.text("reminder"), Digest: r.text("digest"),
 	}
 	return st, r.err()
 }

@@ -77,6 +77,7 @@ type structureForm struct {
 	Website      field
 	Labels       choiceGroup
 	Reminder     selectField
+	Digest       selectField
 }
 
 // placeForm is the form of one place, or of a new one.
@@ -123,6 +124,8 @@ func (s *server) newStructureManageView(c *fiber.Ctx, ed *workshops.StructureEdi
 		Labels:       profile.choices("labels", "Labels et réseaux", "", true, options(workshops.StructureLabels)),
 		Reminder: profile.menu("reminder", "Rappel de la séance",
 			"Un SMS ou un courriel rappelle la séance aux personnes inscrites, sauf à celles qui ont choisi le papier.", options(workshops.Reminders)),
+		Digest: profile.menu("digest", "Liste des nouvelles inscriptions",
+			"Un courriel à l'adresse de la structure, les jours où des personnes se sont inscrites.", options(workshops.Digests)),
 	}
 	summaries = append(summaries, profile.summary()...)
 	for i := range ed.Places {
@@ -167,7 +170,7 @@ func structureValues(st *workshops.Structure) url.Values {
 		"latitude": {coordinate(st.Latitude)}, "longitude": {coordinate(st.Longitude)},
 		"access_info": {st.AccessInfo}, "accessibility": {st.Accessibility}, "opening_hours": {st.OpeningHours},
 		"phone": {st.Phone}, "email": {st.Email}, "website": {st.Website}, "labels": st.Labels,
-		"reminder": {st.Reminder},
+		"reminder": {st.Reminder}, "digest": {st.Digest},
 	}
 }
 

@@ -73,17 +73,19 @@ func TestEditingTheStructureProfile(t *testing.T) {
 			}
 		})
 
-		t.Run("ChoosingWhenRemindersAreSent", func(t *testing.T) {
+		t.Run("ChoosingRemindersAndDigest", func(t *testing.T) {
 			_, body := b.get(path)
 			if v := parseHTML(t, body).Find("#st-reminder option[selected]").AttrOr("value", ""); v != workshops.ReminderDayBefore10 {
 				t.Errorf("default reminder shown as %q", v)
 			}
 			form := url.Values{"name": {"Centre social A"}, "kind": {"centre-social"}, "address": {"12 avenue Jeanne-d'Arc"},
-				"postcode": {"54500"}, "town": {"Vandœuvre-lès-Nancy"}, "reminder": {workshops.ReminderDayBefore18}}
+				"postcode": {"54500"}, "town": {"Vandœuvre-lès-Nancy"}, "reminder": {workshops.ReminderDayBefore18},
+				"digest": {workshops.DigestDaily}}
 			resp, body := b.post(path, form)
 			expectRedirect(t, resp, body, path+"?flash=structure-saved")
-			if st, err := e.svc.StructureForEdit(t.Context(), workshops.System, f.a.Slug); err != nil || st.Reminder != workshops.ReminderDayBefore18 {
-				t.Fatalf("stored reminder %q, %v", st.Reminder, err)
+			if st, err := e.svc.StructureForEdit(t.Context(), workshops.System, f.a.Slug); err != nil ||
+				st.Reminder != workshops.ReminderDayBefore18 || st.Digest != workshops.DigestDaily {
+				t.Fatalf("stored reminder %q, digest %q, %v", st.Reminder, st.Digest, err)
 			}
 			resp, body = b.post(path, with(form, "reminder", "la-veille"))
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Choisissez quand les personnes inscrites reçoivent un rappel.") {

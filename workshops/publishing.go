@@ -196,7 +196,7 @@ func (s *Service) StructureForEdit(ctx context.Context, actor Actor, slug string
 // status stay.
 var editableStructureColumns = []string{"name", "kind", "description", "address", "address_extra", "postcode",
 	"town", "town_key", "latitude", "longitude", "access_info", "accessibility", "opening_hours", "phone",
-	"email", "website", "labels", "reminder", "search_key", "updated_at"}
+	"email", "website", "labels", "reminder", "digest", "search_key", "updated_at"}
 
 // UpdateStructure replaces a structure's profile with st's (its ID names the structure).
 // Sessions held at the structure's address follow its new town. Returns a

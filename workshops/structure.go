@@ -49,7 +49,10 @@ type Structure struct {
 	Website       string
 	Labels        List `bun:",type:text"`
 	// Reminder says when the people enrolled are reminded of a session (see Reminders).
-	Reminder  string
+	Reminder string
+	// Digest says whether the structure receives the day's new enrollments by email (see
+	// Digests).
+	Digest    string
 	SearchKey string
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -161,6 +164,9 @@ func (st *Structure) normalize() {
 	if st.Reminder == "" {
 		st.Reminder = ReminderDayBefore10
 	}
+	if st.Digest == "" {
+		st.Digest = DigestNone
+	}
 	if st.Status == "" {
 		st.Status = StructureActive
 	}
@@ -190,6 +196,9 @@ func (st *Structure) Validate() error {
 	}
 	if !Reminders.Has(st.Reminder) {
 		v.Add("reminder", "Choisissez quand les personnes inscrites reçoivent un rappel.")
+	}
+	if !Digests.Has(st.Digest) {
+		v.Add("digest", "Choisissez si la structure reçoit la liste des nouvelles inscriptions.")
 	}
 	for _, l := range st.Labels {
 		if !StructureLabels.Has(l) {

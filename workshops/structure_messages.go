@@ -2,6 +2,22 @@ package workshops
 
 import "time"
 
+// Digest settings: whether a structure receives, by email, the list of the day's new
+// enrollments.
+const (
+	DigestNone  = "none"
+	DigestDaily = "daily"
+)
+
+// Digests are the digest settings a structure chooses from, with their French labels.
+var Digests = Choices{
+	{DigestNone, "Non"},
+	{DigestDaily, "Oui, chaque soir à 18 h"},
+}
+
+// DigestHour is the hour, Europe/Paris, of the daily digest.
+const DigestHour = 18
+
 // Reminder settings: when a structure's sessions are recalled to the people enrolled.
 const (
 	// ReminderDayBefore10 is the default: the day before at 10:00, Europe/Paris.

@@ -1,1 +1,2 @@
+ALTER TABLE structures DROP COLUMN digest;
 ALTER TABLE structures DROP COLUMN reminder;
