@@ -19,8 +19,8 @@ const (
 	// SMSHandler (transliterated to GSM-7, outside quiet hours unless Urgent).
 	KindSMS = "sms"
 	// KindSessionChanged records that a session was moved or cancelled: the people
-	// enrolled and their orienting professionals must be told. Later issues compose those
-	// messages; until then the event waits in the outbox.
+	// enrolled and their orienting professionals must be told (package notices composes
+	// those messages).
 	KindSessionChanged = "session-changed"
 )
 
