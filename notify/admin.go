@@ -176,3 +176,17 @@ func Retry(ctx context.Context, db bun.IDB, id int64, s Scope, now time.Time) er
 	}
 	return announce(ctx, db)
 }
+
+// Purge deletes the messages settled before a time — sent, failed or, for events, done —
+// with their recipients, texts and payloads: personal data (names, addresses, phone
+// numbers, cancellation links) must not outlive the retention period in the outbox either.
+// Pending messages stay whatever their age. It returns how many rows went.
+func Purge(ctx context.Context, db bun.IDB, before time.Time) (int64, error) {
+	res, err := db.NewDelete().Model((*Message)(nil)).
+		Where("status IN (?)", bun.In([]string{StatusSent, StatusFailed, StatusDone})).
+		Where("created_at < ?", before).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("purge outbox: %w", err)
+	}
+	return res.RowsAffected()
+}

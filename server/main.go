@@ -22,6 +22,7 @@ import (
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations"
 	"github.com/escale-numerique/escale/notices"
+	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/web"
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -241,7 +242,7 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		logger.Warn("calendar change watcher", "error", err)
 	})
 	go sweepExpired(watchCtx, acc, logger)
-	go purgeDaily(watchCtx, en, time.Duration(cfg.RetentionDays)*24*time.Hour, logger)
+	go purgeDaily(watchCtx, db, en, time.Duration(cfg.RetentionDays)*24*time.Hour, logger)
 	go scheduleNotices(watchCtx, nt, time.Minute, logger)
 
 	served := make(chan error, 1)
@@ -310,14 +311,21 @@ func scheduleNotices(ctx context.Context, nt *notices.Service, every time.Durati
 }
 
 // purgeDaily erases, once a day (and at start), the personal data of bookings whose last
-// session ended more than the retention period ago. With several instances each runs it:
+// session ended more than the retention period ago, and the outbox messages settled
+// before that period. With several instances each runs it:
 // the erasure is idempotent.
-func purgeDaily(ctx context.Context, en *enrollment.Service, retention time.Duration, logger *slog.Logger) {
+func purgeDaily(ctx context.Context, db *bun.DB, en *enrollment.Service, retention time.Duration, logger *slog.Logger) {
 	repeat(ctx, 24*time.Hour, func() {
 		if n, err := en.Purge(ctx, retention); err != nil && ctx.Err() == nil {
 			logger.Warn("retention purge", "error", err)
 		} else if n > 0 {
 			logger.Info("personal data erased after retention", "bookings", n)
+		}
+		// The messages that told people carry their names and addresses too.
+		if n, err := notify.Purge(ctx, db, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Warn("outbox retention purge", "error", err)
+		} else if n > 0 {
+			logger.Info("outbox messages deleted after retention", "messages", n)
 		}
 	})
 }
