@@ -228,6 +228,9 @@ func TestCancellationLinkAndPromotion(t *testing.T) {
 		var kinds []string
 		for _, ev := range events {
 			kinds = append(kinds, strings.Split(ev.IdempotencyKey, ":")[1])
+			if ev.StructureID != s.StructureID {
+				t.Errorf("event %s belongs to structure %d, want the session's %d (its team and coordinators see it)", ev.IdempotencyKey, ev.StructureID, s.StructureID)
+			}
 		}
 		want := "enrolled enrolled enrolled cancelled promoted promoted"
 		if strings.Join(kinds, " ") != want {

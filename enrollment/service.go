@@ -358,10 +358,17 @@ func (s *Service) event(ctx context.Context, tx bun.IDB, kind string, b *Booking
 	if err != nil {
 		return err
 	}
+	// The event is the structure's, so that only its team and its territory's
+	// coordinators see it in the outbox.
+	var structureID int64
+	if err := tx.NewSelect().Table("workshops").Column("structure_id").Where("id = ?", b.WorkshopID).Scan(ctx, &structureID); err != nil {
+		return fmt.Errorf("event's structure: %w", err)
+	}
 	_, err = notify.Enqueue(ctx, tx, &notify.Message{
 		Kind:           EventKind,
 		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", EventKind, kind, b.ID, sessionID),
 		Payload:        string(payload),
+		StructureID:    structureID,
 		SessionID:      sessionID,
 	}, s.now())
 	return err

@@ -187,7 +187,7 @@ func (s *Service) MarkAttendance(ctx context.Context, actor workshops.Actor, ses
 				return fmt.Errorf("mark attendance: %w", err)
 			}
 			if status == Absent {
-				b := &Booking{ID: e.BookingID, Enrollments: []Enrollment{*e}}
+				b := &Booking{ID: e.BookingID, WorkshopID: sess.WorkshopID, Enrollments: []Enrollment{*e}}
 				if err := s.event(ctx, tx, EventAbsent, b, sessionID); err != nil {
 					return err
 				}
