@@ -1,0 +1,169 @@
+// Every page type at 360 px and 1280 px: axe-core (no serious or critical violation; the
+// others are listed), one h1 and a logical heading order, a skip link, French, a title
+// that says where one is, no horizontal scroll at 320 px, 44 px touch targets, a visible
+// focus; and a screenshot of each, in the artifacts folder.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  fx, url, artifacts, launch, newContext, signIn, shoot, axe, describeViolations, structure,
+  horizontalOverflow, smallTargets, focusVisible,
+} from './lib.mjs';
+
+/** submitEmpty sends the page's main form as it is, past the browser's own checks, so that the server's error state shows. */
+async function submitEmpty(page) {
+  await page.evaluate(() => document.querySelectorAll('form').forEach((f) => { f.noValidate = true; }));
+  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.locator('main form:not(.inline) button[type=submit]').first().click()]);
+}
+
+/** fillLogin signs in with a wrong password. */
+async function wrongPassword(page) {
+  await page.getByLabel('Adresse électronique').first().fill(fx.mediator.email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('pas le bon mot de passe');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+}
+
+/** nextPage follows the calendar's "Séances suivantes" link. */
+async function nextPage(page) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Séances suivantes/ }).click()]);
+}
+
+// Each page: a name (its screenshots' name), who looks at it, its path, what to do there
+// first, and the status expected at the end.
+const pages = [
+  { name: 'calendar', path: '/' },
+  { name: 'calendar-filtered', path: '/?level=debutant&theme=prise-en-main' },
+  { name: 'calendar-empty', path: '/?q=introuvable' },
+  { name: 'calendar-page-2', path: '/?limit=5', act: nextPage },
+  { name: 'calendar-error', path: '/?from=2025-13-45&level=expert', status: 400 },
+  { name: 'session-open', path: () => `/sessions/${fx.open}` },
+  { name: 'session-full', path: () => `/sessions/${fx.full}` },
+  { name: 'session-cancelled', path: () => `/sessions/${fx.cancelled}` },
+  { name: 'workshop', path: () => `/workshops/${fx.workshop}` },
+  { name: 'structures', path: '/structures' },
+  { name: 'structure', path: () => `/structures/${fx.structure}` },
+  { name: 'not-found', path: '/nulle-part', status: 404 },
+  { name: 'login', path: '/login' },
+  { name: 'login-error', path: '/login', act: wrongPassword, status: 422 },
+  { name: 'password-forgot', path: '/password/forgot' },
+  { name: 'join', path: '/join' },
+  { name: 'join-error', path: '/join', act: submitEmpty, status: 422 },
+  { name: 'signup', path: '/signup' },
+  { name: 'signup-error', path: '/signup', act: submitEmpty, status: 422 },
+  { name: 'self-enrollment-error', path: () => `/sessions/${fx.open}`, act: submitSelfEnroll, status: 422, optional: true },
+  { name: 'convocation', path: () => fx.convocation, optional: true },
+  { name: 'orientation', as: 'professional', path: () => `/sessions/${fx.open}/enroll`, optional: true },
+  { name: 'orientation-error', as: 'professional', path: () => `/sessions/${fx.open}/enroll`, act: submitEmpty, status: 422, optional: true },
+  { name: 'professional-dashboard', as: 'professional', path: '/orientations', optional: true },
+  { name: 'mediator-dashboard', as: 'mediator', path: '/manage' },
+  { name: 'workshop-new', as: 'mediator', path: () => `/manage/structures/${fx.structure}/workshops/new` },
+  { name: 'workshop-new-error', as: 'mediator', path: () => `/manage/structures/${fx.structure}/workshops/new`, act: submitEmpty, status: 422 },
+  { name: 'workshop-edit', as: 'mediator', path: () => `/manage/workshops/${fx.workshop}` },
+  { name: 'sessions-new', as: 'mediator', path: () => `/manage/workshops/${fx.workshop}/sessions/new` },
+  { name: 'sessions-new-error', as: 'mediator', path: () => `/manage/workshops/${fx.workshop}/sessions/new`, act: submitEmpty, status: 422 },
+  { name: 'session-edit', as: 'mediator', path: () => `/manage/sessions/${fx.open}` },
+  { name: 'session-edit-error', as: 'mediator', path: () => `/manage/sessions/${fx.open}`, act: clearSessionDate, status: 422 },
+  { name: 'roster', as: 'mediator', path: () => `/manage/sessions/${fx.open}/roster`, optional: true },
+  { name: 'structure-edit', as: 'mediator', path: () => `/manage/structures/${fx.structure}` },
+  { name: 'account', as: 'mediator', path: '/account' },
+  { name: 'coordination', as: 'coordinator', path: '/coordination' },
+  { name: 'coordination-users', as: 'coordinator', path: '/coordination/users' },
+  { name: 'coordination-vocabulary', as: 'coordinator', path: '/coordination/vocabulary' },
+  { name: 'coordination-outbox', as: 'coordinator', path: '/coordination/outbox' },
+];
+
+/** submitSelfEnroll sends the session page's self-enrollment form empty. */
+async function submitSelfEnroll(page) {
+  const form = page.locator('form[action$="/self-enroll"]');
+  if (await form.count() === 0) return 'no self-enrollment form on the session page';
+  await page.evaluate(() => document.querySelectorAll('form').forEach((f) => { f.noValidate = true; }));
+  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
+  return null;
+}
+
+/** clearSessionDate empties the date of the session form and saves. */
+async function clearSessionDate(page) {
+  await page.locator('main form input[type=date]').first().fill('');
+  await submitEmpty(page);
+}
+
+const widths = [360, 1280];
+let browser;
+const contexts = {};
+const findings = [];
+
+before(async () => {
+  browser = await launch();
+  for (const width of widths) {
+    for (const role of ['anonymous', 'mediator', 'professional', 'coordinator']) {
+      const ctx = await newContext(browser, { width });
+      if (role !== 'anonymous') await signIn(ctx, fx[role]);
+      contexts[`${role}@${width}`] = ctx;
+    }
+  }
+});
+
+// The non-blocking findings are printed, and written to axe-findings.txt in the artifacts
+// folder, which CI prints: go test shows a passing test's output only with -v.
+after(async () => {
+  const lines = [];
+  if (findings.length) {
+    lines.push('Non-blocking axe findings (impact minor or moderate), by rule:');
+    const byRule = new Map();
+    for (const f of findings) {
+      const key = `[${f.impact}] ${f.id}: ${f.help}`;
+      if (!byRule.has(key)) byRule.set(key, new Set());
+      byRule.get(key).add(f.page);
+    }
+    for (const [rule, where] of byRule) lines.push(`  ${rule}\n      on ${[...where].join(', ')}`);
+  } else {
+    lines.push('No non-blocking axe finding.');
+  }
+  console.log('\n' + lines.join('\n'));
+  writeFileSync(path.join(artifacts, 'axe-findings.txt'), lines.join('\n') + '\n');
+  await browser?.close();
+});
+
+for (const p of pages) {
+  for (const width of widths) {
+    test(`${p.name} at ${width} px`, async (t) => {
+      const path = typeof p.path === 'function' ? p.path() : p.path;
+      if (!path) return t.skip('not available yet');
+      const page = await contexts[`${p.as || 'anonymous'}@${width}`].newPage();
+      try {
+        const resp = await page.goto(url(path));
+        let status = resp.status();
+        if (p.act && status < 500) {
+          const missing = await p.act(page);
+          if (missing) return t.skip(missing);
+          status = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? 0);
+        }
+        if (status === 501 && p.optional) return t.skip(`${path}: not built yet (501)`);
+        assert.equal(status, p.status || 200, `${path}: status`);
+        await page.waitForLoadState('load');
+
+        const problems = [];
+        const { blocking, others } = await axe(page);
+        if (blocking.length) problems.push(`axe, serious or critical:\n${describeViolations(blocking)}`);
+        for (const v of others) {
+          console.log(`  axe [${v.impact}] ${v.id} on ${p.name} at ${width} px: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
+          findings.push({ ...v, page: `${p.name}@${width}` });
+        }
+        for (const s of await structure(page)) problems.push(s);
+        if (width === 360) {
+          for (const s of await smallTargets(page)) problems.push(`touch target under 44 px: ${s}`);
+          await shoot(page, `pages/${p.name}-360`);
+          await page.setViewportSize({ width: 320, height: 780 });
+          for (const s of await horizontalOverflow(page)) problems.push(`horizontal scroll at 320 px: ${s}`);
+        } else {
+          for (const s of await focusVisible(page)) problems.push(`no visible focus on ${s}`);
+          await shoot(page, `pages/${p.name}-1280`);
+        }
+        assert.deepEqual(problems, [], `${p.name} at ${width} px (${path}):\n${problems.join('\n')}`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+}
