@@ -24,6 +24,11 @@ async function wrongPassword(page) {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
 }
 
+/** nextMonth follows the month view's link to the next month. */
+async function nextMonth(page) {
+  await Promise.all([page.waitForNavigation(), page.locator('.month-pager a[rel=next]').click()]);
+}
+
 /** nextPage follows the calendar's "Séances suivantes" link. */
 async function nextPage(page) {
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Séances suivantes/ }).click()]);
@@ -37,6 +42,8 @@ const pages = [
   { name: 'calendar-empty', path: '/?q=introuvable' },
   { name: 'calendar-page-2', path: '/?limit=5', act: nextPage },
   { name: 'calendar-error', path: '/?from=2025-13-45&level=expert', status: 400 },
+  { name: 'month', path: '/month' },
+  { name: 'month-next-filtered', path: '/month?level=debutant', act: nextMonth },
   { name: 'session-open', path: () => `/sessions/${fx.open}` },
   { name: 'session-full', path: () => `/sessions/${fx.full}` },
   { name: 'session-cancelled', path: () => `/sessions/${fx.cancelled}` },

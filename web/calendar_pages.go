@@ -24,6 +24,7 @@ type calendarView struct {
 	Pager     pager
 	Widen     []chip
 	Subscribe subscribeView
+	Views     viewLinks
 }
 
 // filterForm is the filter form as the user filled it: raw text is kept as typed, even
@@ -100,7 +101,8 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 		choices = cal.TownStructures
 	}
 	v.Form = newFilterForm(c, f, voc, structures, choices)
-	v.Chips = filterChips(f, voc, structures)
+	v.Chips = filterChips(listURL, f, voc, structures)
+	v.Views = newViewLinks(f, workshops.Date{}, "list")
 	if p.After != nil || p.Before != nil {
 		v.Title += ", suite"
 	}
@@ -131,6 +133,9 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	v.FeedURL = feed.HTTPS
 	return s.render(c, http.StatusOK, "calendar", v)
 }
+
+// listURL is the calendar's list view of a search.
+func listURL(f workshops.Filter) string { return withQuery("/", filterValues(f)) }
 
 // merge adds the messages of a validation error to dst; other errors cannot happen here.
 func merge(dst *workshops.ValidationError, err error) {
@@ -206,8 +211,9 @@ func (form *filterForm) setErrors(msgs map[string]string) {
 	}
 }
 
-// filterChips lists the active filters, each with the link to the same search without it.
-func filterChips(f workshops.Filter, voc *workshops.Vocabulary, structures []workshops.Structure) []chip {
+// filterChips lists the active filters, each with the link (made by link) to the same
+// search without it.
+func filterChips(link func(workshops.Filter) string, f workshops.Filter, voc *workshops.Vocabulary, structures []workshops.Structure) []chip {
 	var chips []chip
 	add := func(label string, without func(*workshops.Filter)) {
 		g := f
@@ -215,7 +221,7 @@ func filterChips(f workshops.Filter, voc *workshops.Vocabulary, structures []wor
 		g.Themes = slices.Clone(f.Themes)
 		g.Structures = slices.Clone(f.Structures)
 		without(&g)
-		chips = append(chips, chip{Label: label, URL: withQuery("/", filterValues(g))})
+		chips = append(chips, chip{Label: label, URL: link(g)})
 	}
 	for i, code := range f.Levels {
 		label := code

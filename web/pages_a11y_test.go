@@ -31,6 +31,8 @@ func TestPagesFollowTheAccessibilityRules(t *testing.T) {
 			{"/?level=debutant&theme=ludique&available=1", http.StatusOK},
 			{"/?q=aquarelle", http.StatusOK},
 			{"/?from=2025-13-45&level=expert", http.StatusBadRequest},
+			{"/month", http.StatusOK},
+			{"/month?month=2026-12&level=debutant", http.StatusOK},
 			{sessionPath(f.today.ID), http.StatusOK},
 			{sessionPath(f.gone.ID), http.StatusOK},
 			{sessionPath(past.ID), http.StatusOK},

@@ -28,6 +28,7 @@ func (s *server) routes(app *fiber.App) {
 
 	// Public pages.
 	app.Get("/", s.calendarPage)
+	app.Get("/month", s.monthPage)
 	app.Get("/sessions/:id<int>.ics", s.sessionFeed)
 	app.Get("/sessions/:id", s.sessionPage)
 	app.Get("/workshops/:slug", s.workshopPage)
