@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"image"
 	"image/png"
 	"net"
@@ -213,8 +214,9 @@ func startServer(t *testing.T, bin string, env []string) string {
 }
 
 // startHelper serves what the scripts need beside the site, on a loopback port: the
-// emails of the outbox (GET /mail?to=ADDRESS, the newest first, as JSON) and map tiles
-// (one blank tile for every address, so that the map needs no network).
+// emails of the outbox (GET /mail?to=ADDRESS, the newest first, as JSON), a page of
+// another site framing a URL (GET /frame?src=URL), and map tiles (one blank tile for
+// every address, so that the map needs no network).
 func startHelper(t *testing.T, db *bun.DB) string {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -232,6 +234,12 @@ func startHelper(t *testing.T, db *bun.DB) string {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(msgs)
+	})
+	// Another site that frames a page of Escale (the helper's origin is not the server's).
+	mux.HandleFunc("GET /frame", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><title>Site d'une commune</title><h1>Site d'une commune</h1><iframe src="%s" title="Calendrier" width="600" height="500"></iframe>`,
+			html.EscapeString(r.URL.Query().Get("src")))
 	})
 	mux.HandleFunc("GET /tiles/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")

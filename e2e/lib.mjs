@@ -123,8 +123,9 @@ export async function structure(page) {
       if (prev !== 0 && level > prev + 1) problems.push(`${h.tagName} "${h.textContent.trim()}" follows an h${prev}`);
       prev = level;
     }
+    // Pages with the site's menu start with a link that skips it (the embed has none).
     const first = document.querySelector('a[href], button, input, select, textarea');
-    if (!first || first.getAttribute('href') !== '#contenu') problems.push('the first link is not the skip link');
+    if (document.querySelector('header nav') && (!first || first.getAttribute('href') !== '#contenu')) problems.push('the first link is not the skip link');
     return problems;
   });
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  fx, url, artifacts, launch, newContext, signIn, shoot, axe, describeViolations, structure,
+  fx, url, helper, artifacts, launch, newContext, signIn, shoot, axe, describeViolations, structure,
   horizontalOverflow, smallTargets, focusVisible,
 } from './lib.mjs';
 
@@ -44,6 +44,7 @@ const pages = [
   { name: 'calendar-error', path: '/?from=2025-13-45&level=expert', status: 400 },
   { name: 'month', path: '/month' },
   { name: 'month-next-filtered', path: '/month?level=debutant', act: nextMonth },
+  { name: 'embed', path: () => `/embed?structure=${fx.structure}` },
   { name: 'session-open', path: () => `/sessions/${fx.open}` },
   { name: 'session-full', path: () => `/sessions/${fx.full}` },
   { name: 'session-cancelled', path: () => `/sessions/${fx.cancelled}` },
@@ -174,3 +175,26 @@ for (const p of pages) {
     });
   }
 }
+
+test('another site may frame the embed, and no other page', async () => {
+  const page = await contexts['anonymous@1280'].newPage();
+  try {
+    const framed = async (path) => {
+      await page.goto(`${helper}/frame?src=${encodeURIComponent(url(path))}`);
+      await page.waitForTimeout(300);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      if (!frame) return null;
+      // A refused frame holds the browser's own error page, not Escale's main content.
+      if (await frame.locator('main#contenu').count() === 0) return null;
+      return frame.locator('h1').first().textContent();
+    };
+    const embed = await framed(`/embed?structure=${fx.structure}`);
+    assert.match(embed ?? '', /Prochains ateliers numériques/, 'the embed does not show in another site');
+    await shoot(page, 'pages/embed-framed');
+    for (const path of ['/', `/structures/${fx.structure}`]) {
+      assert.equal(await framed(path), null, `${path} shows in another site's frame`);
+    }
+  } finally {
+    await page.close();
+  }
+});

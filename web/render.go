@@ -66,9 +66,15 @@ func loadViews(st *staticFiles) (*views, error) {
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, p := range pages {
-		files := append([]string{"templates/layout.html"}, partials...)
+		// Pages meant to be framed by other sites (embed*.html) have a layout of their own,
+		// without the site's header.
+		layout := "templates/layout.html"
+		if strings.HasPrefix(path.Base(p), "embed") {
+			layout = "templates/embed_layout.html"
+		}
+		files := append([]string{layout}, partials...)
 		files = append(files, p)
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...)
+		t, err := template.New(path.Base(layout)).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", p, err)
 		}
@@ -84,7 +90,7 @@ func (v *views) execute(w io.Writer, page string, data any) error {
 	if !ok {
 		return fmt.Errorf("no template for page %q", page)
 	}
-	return t.ExecuteTemplate(w, "layout.html", data)
+	return t.ExecuteTemplate(w, t.Name(), data)
 }
 
 // render writes a page with a status. It renders into a buffer first, so a template error

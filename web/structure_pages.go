@@ -70,6 +70,10 @@ type structureView struct {
 	Subscribe  subscribeView
 	// CalendarURL is the calendar filtered on the structure, to combine with other filters.
 	CalendarURL string
+	// EmbedURL is the structure's embeddable calendar, EmbedSnippet the HTML to paste in a
+	// website to show it.
+	EmbedURL     string
+	EmbedSnippet string
 }
 
 // structurePage is /structures/{slug}: the structure, how to reach it, and its upcoming
@@ -88,16 +92,18 @@ func (s *server) structurePage(c *fiber.Ctx) error {
 	st, voc, page := d.Structure, d.Vocabulary, d.Sessions
 	feed := s.subscribeLinks(structureURL(st.Slug)+"/calendar.ics", workshops.Filter{})
 	v := structureView{
-		Layout:      s.layout(c, st.Name, "structures"),
-		Structure:   st,
-		Kind:        workshops.StructureKinds.Label(st.Kind),
-		Paragraphs:  paragraphs(st.Description),
-		Place:       newPlace(st.Location()),
-		Labels:      labels(workshops.StructureLabels, st.Labels),
-		Contact:     newContact(st),
-		Pager:       newPager(structureURL(st.Slug), nil, page, p.Limit),
-		Subscribe:   newSubscribeView(feed),
-		CalendarURL: withQuery("/", filterValues(workshops.Filter{Structures: []string{st.Slug}})),
+		Layout:       s.layout(c, st.Name, "structures"),
+		Structure:    st,
+		Kind:         workshops.StructureKinds.Label(st.Kind),
+		Paragraphs:   paragraphs(st.Description),
+		Place:        newPlace(st.Location()),
+		Labels:       labels(workshops.StructureLabels, st.Labels),
+		Contact:      newContact(st),
+		Pager:        newPager(structureURL(st.Slug), nil, page, p.Limit),
+		Subscribe:    newSubscribeView(feed),
+		CalendarURL:  withQuery("/", filterValues(workshops.Filter{Structures: []string{st.Slug}})),
+		EmbedURL:     withQuery("/embed", filterValues(workshops.Filter{Structures: []string{st.Slug}})),
+		EmbedSnippet: s.embedSnippet(st),
 	}
 	v.Days = groupByDay(voc, v.Now, page.Sessions)
 	v.FeedURL = feed.HTTPS
