@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/escale-numerique/escale/notify"
+	"github.com/escale-numerique/escale/web"
 )
 
 // Config is the program's configuration, read once from the environment and then from
@@ -60,6 +61,13 @@ type Config struct {
 	Secret string
 	// RetentionDays is how long personal data is kept after a booking's last session.
 	RetentionDays int
+	// LeafletDir holds Leaflet's leaflet.js and leaflet.css for the map page; empty looks
+	// in e2e/node_modules/leaflet/dist (after npm ci --prefix e2e) and, without them,
+	// the map page is its list of places.
+	LeafletDir string
+	// MapTiles is the tile server's URL template, MapAttribution the credit it asks for.
+	MapTiles       string
+	MapAttribution string
 }
 
 // envVars documents every environment variable; the README's table follows it.
@@ -86,6 +94,9 @@ var envVars = []struct{ name, flag, help string }{
 	{"ESCALE_SMS_API_URL", "sms-api-url", "adresse de l'API Brevo (https://api.brevo.com/v3)"},
 	{"ESCALE_SECRET", "secret", "secret qui signe les liens d'annulation (vide : créé et gardé dans la base)"},
 	{"ESCALE_RETENTION_DAYS", "retention-days", "jours de conservation des données personnelles après la dernière séance (365)"},
+	{"ESCALE_LEAFLET_DIR", "leaflet-dir", "dossier de leaflet.js et leaflet.css pour la carte (e2e/node_modules/leaflet/dist s'il existe ; sans Leaflet, la carte est une liste)"},
+	{"ESCALE_MAP_TILES", "map-tiles", "adresse des tuiles de la carte, avec {z}, {x} et {y} (https://tile.openstreetmap.org/{z}/{x}/{y}.png)"},
+	{"ESCALE_MAP_ATTRIBUTION", "map-attribution", "mention exigée par le serveur de tuiles (© les contributeurs d'OpenStreetMap)"},
 }
 
 // loadConfig reads the environment through getenv, then the flags in args. It returns the
@@ -94,6 +105,7 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	cfg := Config{
 		Host: "0.0.0.0", Port: 8080, LogFormat: "auto", ShutdownTimeout: 30 * time.Second,
 		SMTPTLS: string(notify.TLSStartTLS), MailFromName: "Escale", MailMaxAttempts: 8, RetentionDays: 365,
+		MapTiles: web.DefaultMapTiles, MapAttribution: web.DefaultMapAttribution,
 	}
 	var errs []error
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
@@ -159,6 +171,13 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	cfg.SMSSender = env("ESCALE_SMS_SENDER")
 	cfg.SMSAPIURL = env("ESCALE_SMS_API_URL")
 	cfg.Secret = getenv("ESCALE_SECRET")
+	cfg.LeafletDir = env("ESCALE_LEAFLET_DIR")
+	if v := env("ESCALE_MAP_TILES"); v != "" {
+		cfg.MapTiles = v
+	}
+	if v := env("ESCALE_MAP_ATTRIBUTION"); v != "" {
+		cfg.MapAttribution = v
+	}
 	if v := env("ESCALE_RETENTION_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -194,6 +213,9 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.SMSAPIURL, "sms-api-url", cfg.SMSAPIURL, "ESCALE_SMS_API_URL")
 	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "ESCALE_SECRET")
 	fs.IntVar(&cfg.RetentionDays, "retention-days", cfg.RetentionDays, "ESCALE_RETENTION_DAYS")
+	fs.StringVar(&cfg.LeafletDir, "leaflet-dir", cfg.LeafletDir, "ESCALE_LEAFLET_DIR")
+	fs.StringVar(&cfg.MapTiles, "map-tiles", cfg.MapTiles, "ESCALE_MAP_TILES")
+	fs.StringVar(&cfg.MapAttribution, "map-attribution", cfg.MapAttribution, "ESCALE_MAP_ATTRIBUTION")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, err

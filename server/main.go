@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -214,7 +216,15 @@ func serve(ctx context.Context, cfg Config, db *bun.DB, target migrations.Target
 		ln.Close()
 		return err
 	}
+	leaflet, err := leafletFiles(cfg.LeafletDir, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	app, err := web.New(web.Deps{
+		Leaflet:        leaflet,
+		MapTiles:       cfg.MapTiles,
+		MapAttribution: cfg.MapAttribution,
 		Enrollment:     en,
 		Notices:        nt,
 		Workshops:      svc,
@@ -342,4 +352,27 @@ func repeat(ctx context.Context, every time.Duration, job func()) {
 		case <-t.C:
 		}
 	}
+}
+
+// defaultLeafletDir is where `npm ci --prefix e2e` puts Leaflet, from the repository's root.
+const defaultLeafletDir = "e2e/node_modules/leaflet/dist"
+
+// leafletFiles opens the folder of Leaflet's files for the map page. Leaflet is not
+// embedded in the binary: it comes from npm, like the browser tests' packages. Without
+// it, the map page shows its list of places, which is the page's content anyway; a
+// folder named in the configuration must hold it.
+func leafletFiles(dir string, logger *slog.Logger) (fs.FS, error) {
+	named := dir != ""
+	if !named {
+		dir = defaultLeafletDir
+	}
+	if _, err := os.Stat(filepath.Join(dir, "leaflet.js")); err != nil {
+		if named {
+			return nil, fmt.Errorf("ESCALE_LEAFLET_DIR=%s: no leaflet.js there (the dist folder of the leaflet npm package)", dir)
+		}
+		logger.Info("map without Leaflet: /map shows the list of places (npm ci --prefix e2e, or set ESCALE_LEAFLET_DIR)")
+		return nil, nil
+	}
+	logger.Info("map with Leaflet", "dir", dir)
+	return os.DirFS(dir), nil
 }

@@ -111,7 +111,7 @@ func (s *server) monthPage(c *fiber.Ctx) error {
 		return err
 	}
 
-	name := months[first.Month] + " " + strconv.Itoa(first.Year)
+	name := workshops.FrenchMonth(first.Month) + " " + strconv.Itoa(first.Year)
 	v := monthView{Layout: s.layout(c, "Calendrier de "+name, "calendar"), Month: name}
 	v.Description = "Les ateliers numériques du territoire en " + name + ", jour par jour."
 	v.Chips = filterChips(func(g workshops.Filter) string { return monthURL(first, g) }, f, cal.Vocabulary, cal.Structures)
@@ -125,8 +125,8 @@ func (s *server) monthPage(c *fiber.Ctx) error {
 	v.Views = newViewLinks(f, first, "month")
 	v.ListURL = withQuery("/", filterValues(monthFilter))
 	prev, next := first.Start().AddDate(0, -1, 0), first.Start().AddDate(0, 1, 0)
-	v.Prev = monthLink{URL: monthURL(workshops.DateOf(prev), f), Label: months[prev.Month()] + " " + strconv.Itoa(prev.Year())}
-	v.Next = monthLink{URL: monthURL(workshops.DateOf(next), f), Label: months[next.Month()] + " " + strconv.Itoa(next.Year())}
+	v.Prev = monthLink{URL: monthURL(workshops.DateOf(prev), f), Label: workshops.FrenchMonth(prev.Month()) + " " + strconv.Itoa(prev.Year())}
+	v.Next = monthLink{URL: monthURL(workshops.DateOf(next), f), Label: workshops.FrenchMonth(next.Month()) + " " + strconv.Itoa(next.Year())}
 	v.Count, v.More = len(cal.Sessions.Sessions), cal.Sessions.Next != nil
 	v.Weeks = monthGrid(first, last, workshops.DateOf(now), cal.Sessions.Sessions, now)
 	return s.render(c, http.StatusOK, "month", v)

@@ -44,6 +44,9 @@ type Layout struct {
 	Flash string
 	// PromptTOTP asks a coordinator without a second factor to turn it on.
 	PromptTOTP bool
+	// Styles and Scripts are the content-hashed URLs of the page's own stylesheets and
+	// scripts, beside the site's stylesheet (scripts are deferred, and only enhance).
+	Styles, Scripts []string
 }
 
 // userNav is what the layout shows of the signed-in person.

@@ -29,6 +29,7 @@ func (s *server) routes(app *fiber.App) {
 	// Public pages.
 	app.Get("/", s.calendarPage)
 	app.Get("/month", s.monthPage)
+	app.Get("/map", s.mapPage)
 	app.Get("/embed", s.embedPage) // the only page other sites may frame
 	app.Get("/sessions/:id<int>.ics", s.sessionFeed)
 	app.Get("/sessions/:id", s.sessionPage)

@@ -28,7 +28,13 @@ type asset struct {
 	contentType string
 }
 
-func loadStatic() (*staticFiles, error) {
+// leafletFiles are the files of Leaflet's dist folder that the map needs: the map draws
+// its own markers, so Leaflet's images are never asked for.
+var leafletFiles = []string{"leaflet.js", "leaflet.css"}
+
+// loadStatic hashes the embedded static files and, when leaflet is not nil, Leaflet's
+// files, served as leaflet/leaflet.js and leaflet/leaflet.css.
+func loadStatic(leaflet fs.FS) (*staticFiles, error) {
 	st := &staticFiles{byName: map[string]string{}, byHashed: map[string]asset{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -38,22 +44,41 @@ func loadStatic() (*staticFiles, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		st.byName[name] = hashed
-		st.byHashed[hashed] = asset{body: body, contentType: ct}
+		st.add(strings.TrimPrefix(p, "static/"), body)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load static files: %w", err)
 	}
+	if leaflet != nil {
+		for _, name := range leafletFiles {
+			body, err := fs.ReadFile(leaflet, name)
+			if err != nil {
+				return nil, fmt.Errorf("load Leaflet: %w", err)
+			}
+			st.add("leaflet/"+name, body)
+		}
+	}
 	return st, nil
+}
+
+// add serves a file under its content-hashed name.
+func (st *staticFiles) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	ct := mime.TypeByExtension(ext)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	st.byName[name] = hashed
+	st.byHashed[hashed] = asset{body: body, contentType: ct}
+}
+
+// has reports whether a static file exists.
+func (st *staticFiles) has(name string) bool {
+	_, ok := st.byName[name]
+	return ok
 }
 
 // url returns the content-hashed URL of a static file. It panics on an unknown name so

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -46,7 +47,21 @@ type Deps struct {
 	// RetentionDays is how long personal data is kept after a booking's last session
 	// (ESCALE_RETENTION_DAYS), as the consent texts say; zero means 365.
 	RetentionDays int
+	// Leaflet holds Leaflet's leaflet.js and leaflet.css (the dist folder of the npm
+	// package); nil shows the map page as its list of places, without a map.
+	Leaflet fs.FS
+	// MapTiles is the tile server's URL template ({z}/{x}/{y}, optional {s} and {r}), and
+	// MapAttribution the credit it requires; see DefaultMapTiles.
+	MapTiles       string
+	MapAttribution string
 }
+
+// DefaultMapTiles and DefaultMapAttribution are OpenStreetMap's own tile server, whose
+// usage policy suits a small site (set ESCALE_MAP_TILES for a larger one).
+const (
+	DefaultMapTiles       = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultMapAttribution = "© les contributeurs d'OpenStreetMap"
+)
 
 // server holds the handlers' shared state.
 type server struct {
@@ -63,6 +78,7 @@ type server struct {
 	log      *slog.Logger
 	views    *views
 	static   *staticFiles
+	maps     *mapSettings
 	feeds    *feedCache
 	events   *ics.EventCache
 	started  time.Time
@@ -86,7 +102,11 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, nil, fmt.Errorf("web: base URL %q must be absolute, like https://agenda.example.fr", d.BaseURL)
 	}
-	st, err := loadStatic()
+	st, err := loadStatic(d.Leaflet)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps, err := newMapSettings(d, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,6 +130,7 @@ func newServer(d Deps) (*server, *fiber.App, error) {
 		log:     logger,
 		views:   v,
 		static:  st,
+		maps:    maps,
 		feeds:   newFeedCache(d.Workshops.Changes()),
 		events:  ics.NewEventCache(feedEventCacheSize),
 		started: time.Now(),
