@@ -158,7 +158,7 @@ export async function smallTargets(page) {
     const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
     for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
       // Off screen until focused (the skip link): measured when shown, by its own rule.
-      if (!visible(el) || el.getBoundingClientRect().right <= 0 || el.closest('.leaflet-container, .sr, [aria-hidden=true]')) continue;
+      if (!visible(el) || el.getBoundingClientRect().right <= 0 || el.closest('.sr, [aria-hidden=true]')) continue;
       const cs = getComputedStyle(el);
       let box = el.getBoundingClientRect();
       if (el.matches('input[type=checkbox], input[type=radio]')) {

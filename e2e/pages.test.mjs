@@ -44,6 +44,8 @@ const pages = [
   { name: 'calendar-error', path: '/?from=2025-13-45&level=expert', status: 400 },
   { name: 'month', path: '/month' },
   { name: 'month-next-filtered', path: '/month?level=debutant', act: nextMonth },
+  { name: 'map', path: '/map' },
+  { name: 'map-filtered', path: '/map?level=avance&theme=ludique' },
   { name: 'embed', path: () => `/embed?structure=${fx.structure}` },
   { name: 'session-open', path: () => `/sessions/${fx.open}` },
   { name: 'session-full', path: () => `/sessions/${fx.full}` },

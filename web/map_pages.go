@@ -48,14 +48,13 @@ func newMapSettings(d Deps, st *staticFiles) (*mapSettings, error) {
 // tileOrigin returns the CSP source of a tile server's URL template: its scheme and
 // host, with a {s} subdomain as a wildcard.
 func tileOrigin(tiles string) (string, error) {
-	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tiles))
+	const anySub = "subdomain-wildcard"
+	u, err := url.Parse(strings.NewReplacer("{s}", anySub, "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tiles))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
 		!strings.Contains(tiles, "{z}") || !strings.Contains(tiles, "{x}") || !strings.Contains(tiles, "{y}") {
 		return "", fmt.Errorf("web: map tiles %q: expected an http(s) URL template with {z}, {x} and {y}", tiles)
 	}
-	host := strings.ReplaceAll(u.Host, "%7Bs%7D", "*")
-	host = strings.ReplaceAll(host, "{s}", "*")
-	return u.Scheme + "://" + host, nil
+	return u.Scheme + "://" + strings.ReplaceAll(u.Host, anySub, "*"), nil
 }
 
 // mapView is the data of the map page (/map): the places that hold upcoming sessions of

@@ -33,6 +33,8 @@ func TestPagesFollowTheAccessibilityRules(t *testing.T) {
 			{"/?from=2025-13-45&level=expert", http.StatusBadRequest},
 			{"/month", http.StatusOK},
 			{"/month?month=2026-12&level=debutant", http.StatusOK},
+			{"/map", http.StatusOK},
+			{"/map?level=avance", http.StatusOK},
 			{sessionPath(f.today.ID), http.StatusOK},
 			{sessionPath(f.gone.ID), http.StatusOK},
 			{sessionPath(past.ID), http.StatusOK},
