@@ -28,7 +28,7 @@ import (
 
 // scripts are the browser tests, run one after the other against the same server: the
 // journeys change data that the page checks do not depend on.
-var scripts = []string{"pages.test.mjs"}
+var scripts = []string{"pages.test.mjs", "journeys.test.mjs"}
 
 // TestBrowser builds the program, starts it with the demo territory and the accounts and
 // sessions of fixtures.go on a temporary SQLite database, then runs each Node script of
