@@ -197,3 +197,94 @@ export async function focusVisible(page, n = 12) {
   }
   return out;
 }
+
+/**
+ * errorLinks checks that form errors are announced and lead to their fields: each field
+ * marked invalid names, in aria-describedby, a message that exists; each link of an error
+ * summary leads to a field of the page; an error summary is announced (role="alert").
+ */
+export async function errorLinks(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    for (const el of document.querySelectorAll('[aria-invalid=true]')) {
+      const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      const messages = ids.map((id) => document.getElementById(id)).filter((m) => m && m.textContent.trim());
+      if (!messages.length) problems.push(`invalid field ${el.name || el.id} is described by no message`);
+    }
+    for (const summary of document.querySelectorAll('.error-summary')) {
+      if (summary.getAttribute('role') !== 'alert') problems.push('an error summary is not announced (role="alert")');
+      for (const a of summary.querySelectorAll('a[href^="#"]')) {
+        const target = document.getElementById(a.getAttribute('href').slice(1));
+        if (!target) problems.push(`error link ${a.getAttribute('href')} leads nowhere`);
+        else if (!target.matches('input, select, textarea, fieldset, [tabindex]')) problems.push(`error link ${a.getAttribute('href')} leads to a ${target.tagName.toLowerCase()}, not a field`);
+      }
+    }
+    return problems;
+  });
+}
+
+/**
+ * textZoom sets the text to 200% (as a browser's text-only zoom does) and returns what
+ * then sticks out of the page.
+ */
+export async function textZoom(page) {
+  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  const out = await horizontalOverflow(page);
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  return out;
+}
+
+/**
+ * tabOrder presses Tab from the start of a form until focus leaves it and returns the
+ * names of the controls reached, in order, with those showing no focus indicator.
+ */
+export async function tabOrder(page, formSelector) {
+  await page.locator(formSelector).evaluate((form) => {
+    const before = document.createElement('button');
+    before.id = 'e2e-before-form';
+    before.textContent = 'avant le formulaire';
+    form.parentNode.insertBefore(before, form);
+    before.focus();
+  });
+  const reached = [];
+  const unseen = [];
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    const r = await page.evaluate((sel) => {
+      const el = document.activeElement;
+      const form = document.querySelector(sel);
+      if (!el || !form.contains(el)) return null;
+      const cs = getComputedStyle(el);
+      const shown = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
+      return { name: el.name || el.id || el.textContent.trim(), shown };
+    }, formSelector);
+    if (!r) break;
+    reached.push(r.name);
+    if (!r.shown) unseen.push(r.name);
+  }
+  await page.evaluate(() => document.getElementById('e2e-before-form')?.remove());
+  return { reached, unseen };
+}
+
+/**
+ * expectedTabStops lists the controls of a form that Tab should reach, in document
+ * order: one stop per group of radios, none for hidden or untabbable ones.
+ */
+export async function expectedTabStops(page, formSelector) {
+  return page.locator(formSelector).evaluate((form) => {
+    const out = [];
+    const radios = new Set();
+    for (const el of form.querySelectorAll('input, select, textarea, button, a[href], summary')) {
+      if (el.type === 'hidden' || el.tabIndex < 0 || el.disabled || el.closest('[aria-hidden=true]')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (el.type === 'radio') {
+        if (radios.has(el.name)) continue;
+        radios.add(el.name);
+      }
+      if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
+      out.push(el.name || el.id || el.textContent.trim());
+    }
+    return out;
+  });
+}
