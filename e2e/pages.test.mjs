@@ -61,7 +61,8 @@ const pages = [
   { name: 'join-error', path: '/join', act: submitEmpty, status: 422 },
   { name: 'signup', path: '/signup' },
   { name: 'signup-error', path: '/signup', act: submitEmpty, status: 422 },
-  { name: 'self-enrollment-error', path: () => `/sessions/${fx.open}`, act: submitSelfEnroll, status: 422, optional: true },
+  { name: 'self-enrollment', path: () => `/sessions/${fx.open}/self-enroll`, optional: true },
+  { name: 'self-enrollment-error', path: () => `/sessions/${fx.open}/self-enroll`, act: submitEmpty, status: 422, optional: true },
   { name: 'convocation', path: () => fx.convocation, optional: true },
   { name: 'orientation', as: 'professional', path: () => `/sessions/${fx.open}/enroll`, optional: true },
   { name: 'orientation-error', as: 'professional', path: () => `/sessions/${fx.open}/enroll`, act: submitEmpty, status: 422, optional: true },
@@ -82,15 +83,6 @@ const pages = [
   { name: 'coordination-vocabulary', as: 'coordinator', path: '/coordination/vocabulary' },
   { name: 'coordination-outbox', as: 'coordinator', path: '/coordination/outbox' },
 ];
-
-/** submitSelfEnroll sends the session page's self-enrollment form empty. */
-async function submitSelfEnroll(page) {
-  const form = page.locator('form[action$="/self-enroll"]');
-  if (await form.count() === 0) return 'no self-enrollment form on the session page';
-  await page.evaluate(() => document.querySelectorAll('form').forEach((f) => { f.noValidate = true; }));
-  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
-  return null;
-}
 
 /** clearSessionDate empties the date of the session form and saves. */
 async function clearSessionDate(page) {
