@@ -37,6 +37,9 @@ type fixtures struct {
 	Full      int64 `json:"full"`
 	Cancelled int64 `json:"cancelled"`
 	Movable   int64 `json:"movable"`
+	// Small has one seat for each run of the waiting-list journey (with and without
+	// JavaScript).
+	Small [2]int64 `json:"small"`
 	// Convocation is the path of the page of a person enrolled in Open (/c/…).
 	Convocation string `json:"convocation"`
 }
@@ -76,13 +79,17 @@ func newFixtures(t *testing.T, db *bun.DB) fixtures {
 		t.Fatal(err)
 	}
 	movable := wt.Session(t, svc, w, at(3, 10), nil)
+	small := [2]int64{
+		wt.Session(t, svc, w, at(4, 10), func(s *workshops.Session) { s.Capacity = 1 }).ID,
+		wt.Session(t, svc, w, at(5, 10), func(s *workshops.Session) { s.Capacity = 1 }).ID,
+	}
 
 	fx := fixtures{
 		Coordinator:  account{"coordination@escale.test", password},
 		Mediator:     account{"mediation@escale.test", password},
 		Professional: account{"orientation@escale.test", password},
 		Structure:    st.Slug, Workshop: w.Slug,
-		Open: open.ID, Full: full.ID, Cancelled: cancelled.ID, Movable: movable.ID,
+		Open: open.ID, Full: full.ID, Cancelled: cancelled.ID, Movable: movable.ID, Small: small,
 	}
 	users := []accounts.NewUser{
 		{Email: fx.Coordinator.Email, Name: "Claude Coordination", CoordinatorOf: []int64{st.TerritoryID}},

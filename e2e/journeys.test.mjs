@@ -1,9 +1,11 @@
-// The main journeys of issue 6 §3, in the browser against the real server, with a
+// The main journeys of issue 6 §3 (1 to 4), in the browser against the real server, with a
 // screenshot of each step (artifacts/browser/journeys/). Each runs with JavaScript and
 // again without it (§3.5): every page and form must work without a script.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fx, url, launch, newContext, signIn, shoot, mail, linkIn } from './lib.mjs';
+import { fx, url, artifacts, launch, newContext, signIn, shoot, mail, linkIn } from './lib.mjs';
+
+const artifactsDir = () => artifacts;
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -118,6 +120,92 @@ for (const js of [true, false]) {
       assert.equal(await cards.count(), planned, 'sessions in the public calendar');
       await step(page, 12, 'public-calendar');
       await anyone.close();
+    });
+
+    test('2. a professional finds a session by level and theme, orients a person whose level is too low, follows the alternative, prints the convocation', async (t) => {
+      const step = (page, n, what) => shoot(page, `journeys/2-${mode}-${String(n).padStart(2, '0')}-${what}`);
+      const ctx = await newContext(browser, { js });
+      await signIn(ctx, fx.professional);
+      const page = await ctx.newPage();
+      const resp = await page.goto(url(`/sessions/${fx.open}/enroll`));
+      if (resp.status() === 501) return t.skip('the orientation form is not built yet (501)');
+
+      await page.goto(url('/'));
+      await page.getByRole('group', { name: 'Niveau de la personne' }).getByLabel('Débutant').check();
+      await page.getByText('Plus de critères').click();
+      await page.getByRole('group', { name: 'Thème' }).getByLabel('Prise en main').check();
+      await page.getByLabel('Mot-clé').fill('tablette');
+      await step(page, 1, 'search');
+      await click(page, page.getByRole('button', { name: 'Rechercher' }));
+      const card = page.locator(`li.card a[href="/sessions/${fx.open}"]`);
+      for (let i = 0; i < 10 && await card.count() === 0; i++) {
+        await click(page, page.getByRole('link', { name: /Séances suivantes/ }));
+      }
+      await step(page, 2, 'found');
+      await click(page, card);
+      await click(page, page.getByRole('link', { name: 'Inscrire une personne' }));
+      await page.getByLabel('Prénom ou initiales').fill(`Noa ${mode}`);
+      await page.getByRole('group', { name: /Comment la personne veut être prévenue/ }).getByLabel(/Par moi/).check();
+      await page.getByRole('group', { name: 'Niveau de la personne en numérique' }).getByLabel(/^Éloigné/).check();
+      await page.getByLabel("J'ai lu ce texte à la personne et elle est d'accord.").check();
+      await step(page, 3, 'orientation');
+      await click(page, page.getByRole('button', { name: 'Inscrire la personne' }));
+      await page.getByRole('heading', { name: "Cette séance n'est pas prévue pour son niveau" }).waitFor();
+      await step(page, 4, 'level-check');
+      await click(page, page.locator('.alternatives button').first());
+      await page.getByRole('heading', { level: 1, name: /^Inscription confirmée/ }).waitFor();
+      assert.match(new URL(page.url()).pathname, /^\/c\//, 'the convocation is the person\'s page');
+      await step(page, 5, 'convocation');
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.evaluate(() => ({
+        convocation: getComputedStyle(document.querySelector('.convocation')).display !== 'none',
+        controls: [...document.querySelectorAll('.no-print, header.site, form')].filter((e) => e.getClientRects().length > 0).length,
+      }));
+      assert.ok(printed.convocation && printed.controls === 0, `printed: ${JSON.stringify(printed)}`);
+      const pdf = await page.pdf({ path: `${artifactsDir()}/journeys/2-${mode}-06-convocation.pdf`, format: 'A4' });
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) || []).length;
+      assert.equal(pages, 1, 'the convocation prints on one page');
+      await ctx.close();
+    });
+
+    test('3. the session fills up, the next person waits, the first cancels by the link, the waiting one is promoted', async (t) => {
+      const step = (page, n, what) => shoot(page, `journeys/3-${mode}-${String(n).padStart(2, '0')}-${what}`);
+      const session = fx.small[js ? 0 : 1];
+      const enroll = async (name) => {
+        const ctx = await newContext(browser, { js });
+        const page = await ctx.newPage();
+        const resp = await page.goto(url(`/sessions/${session}/self-enroll`));
+        if (resp.status() === 501) return null;
+        await page.getByLabel('Votre prénom (ou vos initiales)').fill(name);
+        await page.getByRole('group', { name: /Comment voulez-vous être prévenu/ }).getByLabel(/Sur papier seulement/).check();
+        await page.getByRole('group', { name: 'Votre niveau en numérique' }).getByLabel(/^Débutant/).check();
+        await page.getByLabel("J'ai lu ce texte et je suis d'accord.").check();
+        await click(page, page.getByRole('button', { name: "M'inscrire" }));
+        return { ctx, page, link: new URL(page.url()).pathname };
+      };
+      const first = await enroll(`Ali ${mode}`);
+      if (!first) return t.skip('self-enrollment is not built yet (501)');
+      await first.page.getByRole('heading', { level: 1, name: /^Inscription confirmée/ }).waitFor();
+      await step(first.page, 1, 'first-confirmed');
+      const second = await enroll(`Bea ${mode}`);
+      await second.page.getByRole('heading', { level: 1, name: /^Liste d'attente/ }).waitFor();
+      await step(second.page, 2, 'second-waiting');
+
+      // The first person cancels from the link of their convocation.
+      await first.page.goto(url(first.link));
+      const ask = first.page.getByRole('link', { name: 'Annuler mon inscription' });
+      if (await ask.count()) await click(first.page, ask);
+      await step(first.page, 3, 'cancel');
+      await click(first.page, first.page.getByRole('button', { name: "Oui, j'annule mon inscription" }));
+      await first.page.getByRole('heading', { level: 1, name: /^Inscription annulée/ }).waitFor();
+      await step(first.page, 4, 'cancelled');
+
+      // The waiting person's page now says the seat is theirs.
+      await second.page.goto(url(second.link));
+      await second.page.getByRole('heading', { level: 1, name: /^Inscription confirmée/ }).waitFor();
+      await step(second.page, 5, 'promoted');
+      await first.ctx.close();
+      await second.ctx.close();
     });
 
     test('4. the mediator moves a session; the feed shows the new time with a higher SEQUENCE', async () => {
