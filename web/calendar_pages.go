@@ -107,13 +107,7 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 		v.Title += ", suite"
 	}
 	// The title says what is searched: several tabs of searches stay distinguishable.
-	if len(v.Chips) > 0 {
-		criteria := make([]string, 0, len(v.Chips))
-		for _, ch := range v.Chips {
-			criteria = append(criteria, ch.Label)
-		}
-		v.Title += " (" + strings.Join(criteria, ", ") + ")"
-	}
+	v.Title = titleWithChips(v.Title, v.Chips)
 
 	if invalid.Err() == nil {
 		v.Days = groupByDay(voc, v.Now, cal.Sessions.Sessions)
@@ -132,6 +126,19 @@ func (s *server) calendarPage(c *fiber.Ctx) error {
 	v.Subscribe = newSubscribeView(feed)
 	v.FeedURL = feed.HTTPS
 	return s.render(c, http.StatusOK, "calendar", v)
+}
+
+// titleWithChips adds the criteria of a search to a page's title: several tabs of
+// searches stay distinguishable.
+func titleWithChips(title string, chips []chip) string {
+	if len(chips) == 0 {
+		return title
+	}
+	labels := make([]string, len(chips))
+	for i, ch := range chips {
+		labels[i] = ch.Label
+	}
+	return title + " (" + strings.Join(labels, ", ") + ")"
 }
 
 // listURL is the calendar's list view of a search.

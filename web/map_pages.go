@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -107,12 +106,8 @@ func (s *server) mapPage(c *fiber.Ctx) error {
 		return invalidQuery(ferr)
 	}
 	m, err := s.ws.StructureMap(c.UserContext(), f)
-	var ve *workshops.ValidationError
-	switch {
-	case errors.As(err, &ve):
+	if err != nil {
 		return invalidQuery(err)
-	case err != nil:
-		return err
 	}
 	v := mapView{Layout: s.layout(c, "Carte des lieux et de leurs séances", "calendar")}
 	v.Description = "La carte des lieux qui proposent des ateliers numériques, avec leurs prochaines séances."
@@ -122,6 +117,7 @@ func (s *server) mapPage(c *fiber.Ctx) error {
 		structures[i] = e.Structure
 	}
 	v.Chips = filterChips(func(g workshops.Filter) string { return withQuery("/map", filterValues(g)) }, f, m.Vocabulary, structures)
+	v.Title = titleWithChips(v.Title, v.Chips)
 	var lastKey string
 	for _, e := range m.Entries {
 		st := &e.Structure

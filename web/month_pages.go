@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -103,25 +102,15 @@ func (s *server) monthPage(c *fiber.Ctx) error {
 	monthFilter := f
 	monthFilter.From, monthFilter.To = first, last
 	cal, err := s.ws.Calendar(c.UserContext(), workshops.CalendarQuery{Filter: monthFilter, Page: workshops.Page{Limit: workshops.MaxPageSize}})
-	var ve *workshops.ValidationError
-	switch {
-	case errors.As(err, &ve):
+	if err != nil {
 		return invalidQuery(err)
-	case err != nil:
-		return err
 	}
 
 	name := workshops.FrenchMonth(first.Month) + " " + strconv.Itoa(first.Year)
 	v := monthView{Layout: s.layout(c, "Calendrier de "+name, "calendar"), Month: name}
 	v.Description = "Les ateliers numériques du territoire en " + name + ", jour par jour."
 	v.Chips = filterChips(func(g workshops.Filter) string { return monthURL(first, g) }, f, cal.Vocabulary, cal.Structures)
-	if len(v.Chips) > 0 {
-		labels := make([]string, len(v.Chips))
-		for i, ch := range v.Chips {
-			labels[i] = ch.Label
-		}
-		v.Title += " (" + strings.Join(labels, ", ") + ")"
-	}
+	v.Title = titleWithChips(v.Title, v.Chips)
 	v.Views = newViewLinks(f, first, "month")
 	v.ListURL = withQuery("/", filterValues(monthFilter))
 	prev, next := first.Start().AddDate(0, -1, 0), first.Start().AddDate(0, 1, 0)
