@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -12,9 +13,10 @@ import (
 )
 
 // Cancel cancels a booking's upcoming seats on behalf of its orienting professional or of
-// the structure's team, frees them and promotes who waits, in one transaction. Returns
-// workshops.ErrNotFound, workshops.ErrForbidden or ErrClosed (every session is past: close
-// it with attendance instead).
+// the structure's team, frees them and promotes who waits, in one transaction. Cancelling
+// a booking already cancelled changes nothing and succeeds. Returns workshops.ErrNotFound,
+// workshops.ErrForbidden or ErrClosed (every session is past: close it with attendance
+// instead).
 func (s *Service) Cancel(ctx context.Context, actor workshops.Actor, bookingID int64) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		b, w, err := s.bookingForChange(ctx, tx, bookingID)
@@ -29,6 +31,9 @@ func (s *Service) Cancel(ctx context.Context, actor workshops.Actor, bookingID i
 			by = ByStructure
 		default:
 			return workshops.ErrForbidden
+		}
+		if b.cancelled() {
+			return nil
 		}
 		return s.cancel(ctx, tx, actor, w, b, by)
 	})
@@ -85,6 +90,12 @@ func (b *Booking) active() bool {
 		}
 	}
 	return false
+}
+
+// cancelled reports whether the booking was cancelled: it holds no seat, waits for none,
+// and its seats were cancelled rather than closed with attendance.
+func (b *Booking) cancelled() bool {
+	return !b.active() && slices.ContainsFunc(b.Enrollments, func(e Enrollment) bool { return e.Status == Cancelled })
 }
 
 // bookingForChange locks the sessions a booking takes part in, then loads the booking with
@@ -158,7 +169,7 @@ func (s *Service) cancel(ctx context.Context, tx bun.Tx, actor workshops.Actor, 
 		}
 	}
 	if len(touched) == 0 {
-		return ErrClosed
+		return fmt.Errorf("%w: la séance a eu lieu, l'inscription ne s'annule plus ; elle se clôt avec l'émargement", ErrClosed)
 	}
 	if err := s.record(ctx, tx, actor, w, "cancelled", b, "par "+frBy(by)); err != nil {
 		return err

@@ -29,6 +29,7 @@ type env struct {
 	db    *bun.DB
 	ws    *workshops.Service
 	en    *enrollment.Service
+	acc   *accounts.Service
 	clock *wt.Clock
 	pro   workshops.Actor
 }
@@ -47,7 +48,7 @@ func newEnv(t *testing.T, db *bun.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{db: db, ws: ws, clock: clock, pro: p.Actor(),
+	return &env{db: db, ws: ws, acc: acc, clock: clock, pro: p.Actor(),
 		en: enrollment.NewService(db, ws, "https://agenda.example.fr", []byte("secret de test"), enrollment.WithClock(clock.Now))}
 }
 

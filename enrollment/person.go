@@ -9,6 +9,7 @@ package enrollment
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -59,7 +60,8 @@ type Person struct {
 // Validate checks and normalises the person's fields against the vocabulary and returns a
 // *workshops.ValidationError naming each invalid field (form and JSON names).
 func (p *Person) Validate(voc *workshops.Vocabulary) error {
-	clean := func(s string) string { return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ") }
+	// Control characters go (PostgreSQL refuses a NUL byte; others break pages and SMS).
+	clean := workshops.CleanLine
 	p.FirstName, p.LastName = clean(p.FirstName), clean(p.LastName)
 	p.Email = strings.ToLower(strings.TrimSpace(p.Email))
 	p.FrenchLanguage = clean(p.FrenchLanguage)
@@ -121,9 +123,13 @@ func normalizePhone(raw string) (string, bool) {
 	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
-// emailShaped checks an email address for shape only: something@domain.tld, no spaces.
+// emailShaped checks an email address for shape only: something@domain.tld, no spaces
+// nor control characters.
 func emailShaped(e string) bool {
 	at := strings.LastIndexByte(e, '@')
+	if strings.ContainsFunc(e, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) {
+		return false
+	}
 	return len(e) <= 254 && at > 0 && strings.Contains(e[at+1:], ".") && !strings.ContainsAny(e, " \t<>,;\"") &&
 		!strings.HasPrefix(e[at+1:], ".") && !strings.HasSuffix(e, ".")
 }

@@ -2,6 +2,7 @@ package enrollment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -141,7 +142,7 @@ func (s *Service) Erase(ctx context.Context, actor workshops.Actor, bookingID in
 			return err
 		}
 		if b.active() {
-			if err := s.cancel(ctx, tx, actor, w, b, ByStructure); err != nil && err != ErrClosed {
+			if err := s.cancel(ctx, tx, actor, w, b, ByStructure); err != nil && !errors.Is(err, ErrClosed) {
 				return err
 			}
 		}

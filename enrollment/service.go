@@ -47,6 +47,26 @@ func NewService(db *bun.DB, ws *workshops.Service, baseURL string, secret []byte
 	return s
 }
 
+// MaxKeyLength is the longest idempotency key, in bytes.
+const MaxKeyLength = 100
+
+// MaxConsentText is the longest consent text, in characters.
+const MaxConsentText = 2000
+
+// ValidKey reports whether an idempotency key can be used: 1 to MaxKeyLength printable
+// ASCII characters (what an HTTP header or a hidden field carries without surprise).
+func ValidKey(key string) bool {
+	if key == "" || len(key) > MaxKeyLength {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 // Request asks for a seat.
 type Request struct {
 	SessionID int64
@@ -78,38 +98,68 @@ type Result struct {
 // Enroll books a person into a session, or into every session of its parcours (all or
 // nothing): confirmed while seats are left, on the waiting list otherwise (unless the
 // workshop refuses one). The seat check, the booking and the seat count happen in one
-// transaction with the sessions locked, so seats are never sold twice. Returns a
-// *workshops.ValidationError, workshops.ErrNotFound, workshops.ErrForbidden, ErrClosed,
-// ErrFull or ErrAlreadyEnrolled.
+// transaction with the sessions locked, so seats are never sold twice. A request whose
+// idempotency key booked before is answered with that booking as it is now (Replayed),
+// even when both arrive at once; a key that booked another person or session is a
+// validation error naming idempotency_key. Returns a *workshops.ValidationError,
+// workshops.ErrNotFound, workshops.ErrForbidden, ErrClosed, ErrFull or
+// ErrAlreadyEnrolled.
 func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request) (*Result, error) {
 	voc, err := s.ws.Vocabulary(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := req.Person.Validate(voc); err != nil {
+	v := &workshops.ValidationError{}
+	if err := req.Person.Validate(voc); err != nil && !errors.As(err, &v) {
 		return nil, err
 	}
+	req.ConsentText = workshops.CleanText(req.ConsentText)
+	if len([]rune(req.ConsentText)) > MaxConsentText {
+		v.Add("consent_text", fmt.Sprintf("Le texte du consentement est trop long : %d caractères au plus.", MaxConsentText))
+	}
 	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
-	if req.IdempotencyKey == "" || len(req.IdempotencyKey) > 100 {
-		return nil, &workshops.ValidationError{Fields: map[string]string{"idempotency_key": "Ce formulaire a expiré : rechargez la page et recommencez."}}
+	if !ValidKey(req.IdempotencyKey) {
+		v.Add("idempotency_key", "Ce formulaire a expiré : rechargez la page et recommencez.")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	key := "self:" + req.IdempotencyKey
 	if !req.Self {
 		key = "u" + strconv.FormatInt(actor.UserID, 10) + ":" + req.IdempotencyKey
 	}
+	res, err := s.enroll(ctx, actor, req, key)
+	if errors.Is(err, errKeyTaken) {
+		// Another request with the same key committed meanwhile: it is the first one, and
+		// this one a repeat of it.
+		res, err = s.enroll(ctx, actor, req, key)
+	}
+	return res, err
+}
+
+// errKeyTaken reports that a concurrent request inserted a booking with the same
+// idempotency key while this one was deciding; Enroll then answers as for a repeat.
+var errKeyTaken = errors.New("idempotency key taken by a concurrent request")
+
+// enroll is Enroll once the request is valid: one transaction, which answers a repeated
+// key with the first booking.
+func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request, key string) (*Result, error) {
 	var res *Result
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		prior := new(Booking)
-		switch err := tx.NewSelect().Model(prior).Relation("Enrollments").Where("b.idempotency_key = ?", key).Scan(ctx); {
-		case err == nil:
-			res = s.result(prior, req.SessionID)
-			res.Replayed = true
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("find booking: %w", err)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// A repeat is answered without waiting for the sessions' locks.
+		prior, err := s.replay(ctx, tx, req, key)
+		if err != nil || prior != nil {
+			res = prior
+			return err
 		}
 		w, sessions, err := s.lockSessions(ctx, tx, req.SessionID)
 		if err != nil {
+			return err
+		}
+		// Look again: a double click sends the same request twice at once, and the second
+		// waited for the sessions' locks while the first booked.
+		if prior, err := s.replay(ctx, tx, req, key); err != nil || prior != nil {
+			res = prior
 			return err
 		}
 		if err := s.mayEnroll(actor, req, w); err != nil {
@@ -138,8 +188,15 @@ func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request
 			return ErrFull
 		}
 		b := newBooking(req, w, sessions, key, actor, now)
-		if _, err := tx.NewInsert().Model(b).Returning("id").Exec(ctx); err != nil {
+		// A request with the same key that booked other sessions is not held by our locks:
+		// the key's unique index decides, without an error that would abort the
+		// transaction.
+		inserted, err := tx.NewInsert().Model(b).On("CONFLICT (idempotency_key) DO NOTHING").Returning("id").Exec(ctx)
+		if err != nil {
 			return fmt.Errorf("insert booking: %w", err)
+		}
+		if n, err := inserted.RowsAffected(); err != nil || n != 1 || b.ID == 0 {
+			return errKeyTaken
 		}
 		for _, sess := range sessions {
 			e := Enrollment{BookingID: b.ID, SessionID: sess.ID, Status: status, CreatedAt: now, UpdatedAt: now}
@@ -153,6 +210,7 @@ func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request
 			if _, err := tx.NewInsert().Model(&e).Returning("id").Exec(ctx); err != nil {
 				return fmt.Errorf("insert enrollment: %w", err)
 			}
+			e.Session = sess
 			b.Enrollments = append(b.Enrollments, e)
 		}
 		if err := s.event(ctx, tx, EventEnrolled, b, req.SessionID); err != nil {
@@ -168,6 +226,44 @@ func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request
 		return nil, err
 	}
 	return res, nil
+}
+
+// replay finds the booking made earlier with the same key and answers with it as it is
+// now, or returns nil when there is none. A key that booked another person or another
+// session is refused: the request is not a repeat, and keys are not reusable.
+func (s *Service) replay(ctx context.Context, tx bun.Tx, req Request, key string) (*Result, error) {
+	prior := new(Booking)
+	err := tx.NewSelect().Model(prior).Relation("Enrollments").Relation("Enrollments.Session").
+		Where("b.idempotency_key = ?", key).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find booking: %w", err)
+	}
+	if !prior.sameRequest(req) {
+		return nil, &workshops.ValidationError{Fields: map[string]string{"idempotency_key": "Cette clé a déjà servi pour une autre inscription " +
+			"(une autre personne ou une autre séance) : chaque inscription demande une clé nouvelle, ou un formulaire rechargé."}}
+	}
+	slices.SortFunc(prior.Enrollments, func(a, b Enrollment) int { return a.Session.StartsAt.Compare(b.Session.StartsAt) })
+	res := s.result(prior, req.SessionID)
+	res.Replayed = true
+	return res, nil
+}
+
+// sameRequest reports whether a (validated) request asks for what the booking holds: the
+// same session and the same person. Once the personal fields are erased, the session
+// alone is compared.
+func (b *Booking) sameRequest(req Request) bool {
+	if !slices.ContainsFunc(b.Enrollments, func(e Enrollment) bool { return e.SessionID == req.SessionID }) {
+		return false
+	}
+	if b.PurgedAt != nil {
+		return true
+	}
+	p := req.Person
+	p.Consent = true
+	return b.Person() == p && b.ConsentText == req.ConsentText
 }
 
 func newBooking(req Request, w *workshops.Workshop, sessions []*workshops.Session, key string, actor workshops.Actor, now time.Time) *Booking {
