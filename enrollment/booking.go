@@ -75,7 +75,9 @@ type Booking struct {
 	ConvocationDueAt    *time.Time
 	ConvocationHandedAt *time.Time
 
-	Enrollments []Enrollment `bun:"rel:has-many,join:id=booking_id"`
+	// Workshop is loaded by Enroll and Booking only.
+	Workshop    *workshops.Workshop `bun:"rel:belongs-to,join:workshop_id=id"`
+	Enrollments []Enrollment        `bun:"rel:has-many,join:id=booking_id"`
 }
 
 // Person returns the booking's personal data as a Person.
@@ -122,29 +124,29 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// Booking returns a booking as it is now — each of its seats with its session, in time
-// order, with its status and waiting-list position — to the professional who oriented
-// the person and to the structure's team. The person's details are not read (the
-// personal fields are left empty), so the consultation is not logged. Returns
-// workshops.ErrNotFound or workshops.ErrForbidden.
+// Booking returns a booking as it is now — its workshop, each of its seats with its
+// session, in time order, with its status and waiting-list position — to the
+// professional who oriented the person and to the structure's team. The person's details
+// are not read (the personal fields are left empty), so the consultation is not logged.
+// Returns workshops.ErrNotFound or workshops.ErrForbidden.
 func (s *Service) Booking(ctx context.Context, actor workshops.Actor, id int64) (*Booking, error) {
 	b := new(Booking)
 	err := s.db.NewSelect().Model(b).
 		Column("b.id", "b.workshop_id", "b.group_id", "b.oriented_by", "b.organisation", "b.created_at", "b.purged_at").
+		Relation("Workshop").Relation("Workshop.Structure").
 		Relation("Enrollments").Relation("Enrollments.Session").
 		Where("b.id = ?", id).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "get booking")
 	}
-	if actor.UserID == 0 || b.OrientedBy != actor.UserID {
-		w := new(workshops.Workshop)
-		if err := s.db.NewSelect().Model(w).Relation("Structure").Where("w.id = ?", b.WorkshopID).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("get workshop: %w", err)
-		}
-		if !actor.MayManage(w.Structure) {
-			return nil, workshops.ErrForbidden
-		}
+	if (actor.UserID == 0 || b.OrientedBy != actor.UserID) && !actor.MayManage(b.Workshop.Structure) {
+		return nil, workshops.ErrForbidden
 	}
-	slices.SortFunc(b.Enrollments, func(x, y Enrollment) int { return x.Session.StartsAt.Compare(y.Session.StartsAt) })
+	sortSeats(b.Enrollments)
 	return b, nil
+}
+
+// sortSeats puts a booking's enrollments (their sessions loaded) in time order.
+func sortSeats(es []Enrollment) {
+	slices.SortFunc(es, func(x, y Enrollment) int { return x.Session.StartsAt.Compare(y.Session.StartsAt) })
 }

@@ -42,7 +42,7 @@ func seatsMatching(db bun.IDB, f OrientationFilter) *bun.SelectQuery {
 // newOrientation puts a booking's seats in time order.
 func newOrientation(b Booking, w *workshops.Workshop) Orientation {
 	seats := b.Enrollments
-	slices.SortFunc(seats, func(x, y Enrollment) int { return x.Session.StartsAt.Compare(y.Session.StartsAt) })
+	sortSeats(seats)
 	return Orientation{Booking: b, Workshop: w, Seats: seats}
 }
 

@@ -204,7 +204,7 @@ func TestReadingAndCancellingABooking(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", who.Name, err)
 				}
-				if b.FirstName != "" || b.Phone != "" || len(b.Enrollments) != 2 || b.OrientedBy != e.pro.UserID ||
+				if b.FirstName != "" || b.Phone != "" || len(b.Enrollments) != 2 || b.OrientedBy != e.pro.UserID || b.Workshop.Title != w.Title ||
 					b.Enrollments[0].SessionID != sessions[0].ID || b.Enrollments[0].Session == nil || b.Enrollments[1].Status != enrollment.Confirmed {
 					t.Errorf("%s reads %+v", who.Name, b)
 				}

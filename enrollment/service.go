@@ -233,7 +233,7 @@ func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request
 // session is refused: the request is not a repeat, and keys are not reusable.
 func (s *Service) replay(ctx context.Context, tx bun.Tx, req Request, key string) (*Result, error) {
 	prior := new(Booking)
-	err := tx.NewSelect().Model(prior).Relation("Enrollments").Relation("Enrollments.Session").
+	err := tx.NewSelect().Model(prior).Relation("Workshop").Relation("Enrollments").Relation("Enrollments.Session").
 		Where("b.idempotency_key = ?", key).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -245,7 +245,7 @@ func (s *Service) replay(ctx context.Context, tx bun.Tx, req Request, key string
 		return nil, &workshops.ValidationError{Fields: map[string]string{"idempotency_key": "Cette clé a déjà servi pour une autre inscription " +
 			"(une autre personne ou une autre séance) : chaque inscription demande une clé nouvelle, ou un formulaire rechargé."}}
 	}
-	slices.SortFunc(prior.Enrollments, func(a, b Enrollment) int { return a.Session.StartsAt.Compare(b.Session.StartsAt) })
+	sortSeats(prior.Enrollments)
 	res := s.result(prior, req.SessionID)
 	res.Replayed = true
 	return res, nil
@@ -273,6 +273,7 @@ func newBooking(req Request, w *workshops.Workshop, sessions []*workshops.Sessio
 		Contact: p.Contact, Level: p.Level, NeedsDevice: p.NeedsDevice, NeedsFrench: p.NeedsFrench,
 		FrenchLanguage: p.FrenchLanguage, NeedsMobility: p.NeedsMobility, NeedsHearing: p.NeedsHearing,
 		NeedsVisual: p.NeedsVisual, ConsentAt: now, ConsentText: req.ConsentText, IdempotencyKey: key, CreatedAt: now,
+		Workshop: w,
 	}
 	if len(sessions) > 1 {
 		b.GroupID = sessions[0].GroupID
