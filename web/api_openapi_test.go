@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/workshops"
 	wt "github.com/escale-numerique/escale/workshops/workshopstest"
@@ -159,6 +160,10 @@ func TestOpenAPIEnumsFollowTheVocabularies(t *testing.T) {
 		{"StructureFacts", "kind", codes(workshops.StructureKinds)},
 		{"StructureFacts", "labels", codes(workshops.StructureLabels)},
 		{"Session", "status", []string{workshops.SessionScheduled, workshops.SessionCancelled}},
+		{"EnrollmentCreate", "contact", codes(enrollment.Contacts)},
+		{"EnrollmentCreate", "level", []string{"eloigne", "debutant", "intermediaire", "avance", "autonome", enrollment.LevelNotAssessed}},
+		{"Seat", "status", []string{enrollment.Confirmed, enrollment.Waitlisted, enrollment.Cancelled, enrollment.Attended, enrollment.Absent}},
+		{"Enrollment", "status", []string{enrollment.Confirmed, enrollment.Waitlisted, enrollment.Cancelled, enrollment.Attended, enrollment.Absent}},
 	} {
 		if got := enum(tc.schema, tc.prop); !slices.Equal(got, tc.want) {
 			t.Errorf("%s.%s enum = %q, want %q", tc.schema, tc.prop, got, tc.want)

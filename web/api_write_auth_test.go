@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/workshops"
 	wt "github.com/escale-numerique/escale/workshops/workshopstest"
@@ -34,11 +35,26 @@ type apiWriteRoute struct {
 
 // authFixture is what one cell of the table acts on: fresh things of the structure.
 type authFixture struct {
+	t    *testing.T
 	e    *env
 	r    *roles
 	w    *workshops.Workshop
 	sess *workshops.Session
 	n    int
+	// booking is the enrollment the professional made in sess, once asked for.
+	booking int64
+}
+
+// orientation has the professional enroll someone in the fixture's session.
+func (f *authFixture) orientation() int64 {
+	res, err := f.e.en.Enroll(f.t.Context(), f.r.actorOf(f.t, f.e, roleProfessional), enrollment.Request{SessionID: f.sess.ID,
+		Person:         enrollment.Person{FirstName: "Awa", Contact: enrollment.ContactProfessional, Level: "debutant", Consent: true},
+		IdempotencyKey: fmt.Sprint("tableau-", f.n), ConsentText: "J'accepte."})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.booking = res.Booking.ID
+	return f.booking
 }
 
 func (f *authFixture) sessionPath() string {
@@ -124,14 +140,47 @@ var apiWriteRoutes = []apiWriteRoute{
 			}
 			return st.OpeningHours == fmt.Sprintf("Horaires %d", f.n)
 		}},
+	{"POST", "/api/v1/sessions/:id/enrollments", 201,
+		func(f *authFixture) call {
+			return enrollCall(f.sess.ID, "", fmt.Sprint("tableau-", f.n), enrollBody("Awa"))
+		},
+		func(t *testing.T, f *authFixture) bool {
+			s, err := f.session(t)
+			return err != nil || s.SeatsTaken != 0
+		}},
+	{"POST", "/api/v1/enrollments/:id/cancel", 200,
+		func(f *authFixture) call {
+			return call{method: "POST", path: enrollmentPath(f.orientation()) + "/cancel"}
+		},
+		func(t *testing.T, f *authFixture) bool {
+			s, err := f.session(t)
+			return err != nil || s.SeatsTaken == 0
+		}},
+}
+
+// apiWriteDefault are who may use a write of the calendar: the structure's members and
+// its territory's coordinators.
+var apiWriteDefault = map[string]bool{roleMember: true, roleCoordinator: true}
+
+// apiWriteAllowed lists the routes that others may use too: the professional enrolls,
+// and cancels the people they oriented.
+var apiWriteAllowed = map[string]map[string]bool{
+	"POST /api/v1/sessions/:id/enrollments": {roleProfessional: true, roleMember: true, roleCoordinator: true},
+	"POST /api/v1/enrollments/:id/cancel":   {roleProfessional: true, roleMember: true, roleCoordinator: true},
+}
+
+func (rt apiWriteRoute) allowed() map[string]bool {
+	if a, ok := apiWriteAllowed[rt.method+" "+rt.pattern]; ok {
+		return a
+	}
+	return apiWriteDefault
 }
 
 // TestAPIWritesCheckWhoActs enumerates every state-changing API route × every role: only
-// the structure's members and its territory's coordinators may act; without a valid
-// token the answer is 401 with a WWW-Authenticate challenge, with one 403; a denied call
-// changes nothing.
+// the structure's members and its territory's coordinators may act (and the orienting
+// professional, on enrollments); without a valid token the answer is 401 with a
+// WWW-Authenticate challenge, with one 403; a denied call changes nothing.
 func TestAPIWritesCheckWhoActs(t *testing.T) {
-	allowed := map[string]bool{roleMember: true, roleCoordinator: true}
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
 		r := newRoles(t, e)
@@ -159,12 +208,12 @@ func TestAPIWritesCheckWhoActs(t *testing.T) {
 					e := e.sub(t)
 					n++
 					w := wt.Workshop(t, e.svc, r.st, nil)
-					f := &authFixture{e: e, r: r, w: w, n: n,
+					f := &authFixture{t: t, e: e, r: r, w: w, n: n,
 						sess: wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 1, 14, 0), nil)}
 					c := rt.request(f)
 					c.token = r.tokens[role]
 					resp, body := e.send(c)
-					want := rt.status
+					want, allowed := rt.status, rt.allowed()
 					switch {
 					case role == roleAnonymous || role == roleRevoked:
 						want = http.StatusUnauthorized
@@ -273,14 +322,18 @@ func TestOpenAPIDescribesEveryWriteRoute(t *testing.T) {
 }
 
 // TestAPIWriteRefusesWhoManagesNothingWhateverTheBody: a token whose owner manages no
-// structure (an orienting professional's) gets 403 before its body is even read.
+// structure (an orienting professional's) gets 403 before its body is even read, on
+// every write of the calendar.
 func TestAPIWriteRefusesWhoManagesNothingWhateverTheBody(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
 		r := newRoles(t, e)
 		w := wt.Workshop(t, e.svc, r.st, nil)
-		f := &authFixture{e: e, r: r, w: w, sess: wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 1, 14, 0), nil)}
+		f := &authFixture{t: t, e: e, r: r, w: w, sess: wt.Session(t, e.svc, w, wt.Paris(t, 2026, 12, 1, 14, 0), nil)}
 		for _, rt := range apiWriteRoutes {
+			if rt.allowed()[roleProfessional] {
+				continue
+			}
 			t.Run(rt.method+" "+rt.pattern, func(t *testing.T) {
 				c := rt.request(f)
 				c.token = r.tokens[roleProfessional]

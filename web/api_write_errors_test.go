@@ -57,6 +57,8 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		cancelSession
 		deleteSession
 		patchStructure
+		enroll
+		cancelEnrollment
 	)
 	cases := []struct {
 		name        string
@@ -93,6 +95,14 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		{"DeeplyNestedUnknownMember", patchWorkshop, `{"x":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + `}`, "", 400, []string{"x"}},
 		{"DeeplyNestedValue", patchWorkshop, `{"themes":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + `}`, "", 400, []string{"themes/0/0"}},
 		{"TextForCoordinate", patchStructure, `{"latitude":"48.69"}`, "", 400, []string{"latitude"}},
+		{"EnrollFormEncoded", enroll, `first_name=Awa`, "application/x-www-form-urlencoded", 415, nil},
+		{"EnrollNumberForName", enroll, `{"first_name":5}`, "", 400, []string{"first_name"}},
+		{"EnrollTextForConsent", enroll, `{"first_name":"Awa","consent":"oui"}`, "", 400, []string{"consent"}},
+		{"EnrollNoFieldForTheSituation", enroll, `{"first_name":"Awa","situation":"Sans emploi depuis un an."}`, "", 400, []string{"situation"}},
+		{"EnrollNeedsAsList", enroll, `{"first_name":"Awa","needs_device":["tablette"]}`, "", 400, []string{"needs_device"}},
+		{"CancelEnrollmentWithAReason", cancelEnrollment, `{"reason":"Plus disponible."}`, "", 400, []string{"reason"}},
+		{"CancelEnrollmentWithAList", cancelEnrollment, `[]`, "", 400, []string{"body"}},
+		{"CancelEnrollmentNotJSON", cancelEnrollment, `reason=x`, "text/plain", 415, nil},
 
 		// Well-formed, but against the rules: 422 naming every member in cause.
 		{"NullTitle", patchWorkshop, `{"title":null}`, "", 422, []string{"title"}},
@@ -173,6 +183,15 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 		{"StructureCoordinatesOffEarth", patchStructure, `{"latitude":91,"longitude":-181}`, "", 422, []string{"latitude", "longitude"}},
 		{"StructureUnknownCodes", patchStructure, `{"kind":"banque","labels":["michelin"]}`, "", 422, []string{"kind", "labels"}},
 		{"StructureVeryLongAccess", patchStructure, map[string]any{"access": long, "opening_hours": long}, "", 422, []string{"access", "opening_hours"}},
+
+		{"EnrollNothing", enroll, `{}`, "", 422, []string{"first_name", "contact", "level", "consent", "idempotency_key"}},
+		{"EnrollNulls", enroll, `{"first_name":null,"contact":null,"level":null,"consent":null,"idempotency_key":null}`, "", 422,
+			[]string{"first_name", "contact", "level", "consent", "idempotency_key"}},
+		{"EnrollVeryLongEverything", enroll, map[string]any{"first_name": long, "last_name": long, "email": long, "phone": long, "contact": "email",
+			"level": "debutant", "needs_french": true, "french_language": long, "consent": true, "consent_text": long, "idempotency_key": long}, "", 422,
+			[]string{"first_name", "last_name", "email", "phone", "french_language", "consent_text", "idempotency_key"}},
+		{"EnrollLandlineForSMS", enroll, `{"first_name":"Awa","phone":"03 83 12 34 56","contact":"sms","level":"debutant","consent":true,"idempotency_key":"k"}`, "", 422, []string{"phone"}},
+		{"EnrollWithoutConsent", enroll, `{"first_name":"Awa","contact":"paper","level":"debutant","consent":false,"idempotency_key":"k"}`, "", 422, []string{"consent"}},
 	}
 	testdb.Run(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db)
@@ -202,6 +221,10 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 					c.method, c.path = "DELETE", sessPath
 				case patchStructure:
 					c.method, c.path = "PATCH", "/api/v1/structures/"+r.st.Slug
+				case enroll:
+					c.method, c.path = "POST", sessPath+"/enrollments"
+				case cancelEnrollment:
+					c.method, c.path = "POST", "/api/v1/enrollments/1/cancel"
 				}
 				raw := c.raw(t)
 				req := c.request(raw)
@@ -219,7 +242,7 @@ func TestAPIWriteBadInputIsNamedNeverA500(t *testing.T) {
 			t.Errorf("workshop after the bad requests: %+v, %v", got, err)
 		}
 		list, err := e.svc.SessionsForEdit(t.Context(), workshops.System, sess.ID)
-		if err != nil || list[0].Capacity != sess.Capacity || list[0].Cancelled() || list[0].Sequence != 0 {
+		if err != nil || list[0].Capacity != sess.Capacity || list[0].Cancelled() || list[0].Sequence != 0 || list[0].SeatsTaken != 0 {
 			t.Errorf("session after the bad requests: %+v, %v", list, err)
 		}
 	})
@@ -325,6 +348,12 @@ func TestAPIWriteUnknownTargets(t *testing.T) {
 			{"DELETE", "/api/v1/sessions/999999", "id", nil},
 			{"PATCH", "/api/v1/structures/structure-inconnue", "slug", `{"town":"Nancy"}`},
 			{"PATCH", "/api/v1/structures/%00", "slug", `{"town":"Nancy"}`},
+			{"POST", "/api/v1/sessions/999999/enrollments", "id", `{"first_name":"Awa","contact":"paper","level":"debutant","consent":true,"idempotency_key":"k"}`},
+			{"POST", "/api/v1/sessions/-1/enrollments", "id", `{}`},
+			{"GET", "/api/v1/enrollments/999999", "id", nil},
+			{"GET", "/api/v1/enrollments/abc", "id", nil},
+			{"POST", "/api/v1/enrollments/0/cancel", "id", nil},
+			{"POST", "/api/v1/enrollments/999999/cancel", "id", nil},
 		} {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {
 				resp, body := e.sub(t).send(call{method: c.method, path: c.path, token: r.member(), body: c.body})
@@ -366,6 +395,14 @@ func TestAPIWriteDropsControlCharacters(t *testing.T) {
 			st[k] = nul
 		}
 		e.sendJSON(call{method: "PATCH", path: "/api/v1/structures/" + r.st.Slug, token: r.member(), body: st}, 200, nil)
+		var enrolled apiEnrollmentOut
+		w2 := wt.Workshop(t, e.svc, r.st, nil)
+		s2 := wt.Session(t, e.svc, w2, wt.Paris(t, 2026, 12, 3, 14, 0), nil)
+		e.sendJSON(enrollCall(s2.ID, r.member(), "", map[string]any{"first_name": nul, "last_name": nul, "contact": "paper", "level": "debutant",
+			"needs_french": true, "french_language": nul, "consent": true, "consent_text": nul, "idempotency_key": "controle"}), 201, &enrolled)
+		if b, err := e.en.Export(t.Context(), workshops.System, enrolled.ID); err != nil || b.FirstName != "abc" || b.FrenchLanguage != "abc" || b.ConsentText != "abc" {
+			t.Errorf("enrollment %+v, %v", b, err)
+		}
 		resp, body2 := e.send(call{method: "PATCH", path: "/api/v1/structures/" + r.st.Slug, token: r.member(),
 			body: map[string]any{"email": "a\u0000@b.fr", "phone": "03\u000083", "website": "https://a\u0000b.fr", "postcode": "54\u0000000"}})
 		if resp.StatusCode != 200 && resp.StatusCode != 422 {

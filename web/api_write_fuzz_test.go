@@ -33,6 +33,11 @@ func FuzzAPIWriteBodies(f *testing.F) {
 		{4, `{"reason":"Salle indisponible."}`},
 		{5, `{"town":"Laxou","postcode":"54520","latitude":null,"longitude":null,"labels":["aptic"]}`},
 		{5, `{"latitude":48.69,"longitude":6.18,"website":"https://exemple.fr"}`},
+		{6, `{"first_name":"Awa","phone":"06 12 34 56 78","contact":"sms","level":"debutant","needs_device":true,"consent":true,"idempotency_key":"f-1"}`},
+		{6, `{"first_name":"K. D.","contact":"professional","level":"non-evalue","needs_french":true,"french_language":"dari","consent":true,"consent_text":"J'accepte.","idempotency_key":"f-2"}`},
+		{6, `{"first_name":"\u0000","email":"a@b.c\u0000","contact":"email","level":"eloigne","consent":true,"idempotency_key":"\u00e9"}`},
+		{7, `{}`},
+		{7, `{"reason":"x"}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.route, s.body)
@@ -57,6 +62,8 @@ func FuzzAPIWriteBodies(f *testing.F) {
 				{"PATCH", sess},
 				{"POST", sess + "/cancel"},
 				{"PATCH", "/api/v1/structures/" + r.st.Slug},
+				{"POST", sess + "/enrollments"},
+				{"POST", "/api/v1/enrollments/1/cancel"},
 			}
 		})
 		target := targets[int(route)%len(targets)]

@@ -24,6 +24,8 @@ type call struct {
 	body any
 	// contentType defaults to application/json when there is a body.
 	contentType string
+	// header holds further request headers (Idempotency-Key).
+	header http.Header
 }
 
 func (c call) raw(t *testing.T) []byte {
@@ -58,6 +60,9 @@ func (c call) request(raw []byte) *http.Request {
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
 	}
 	return req
 }

@@ -60,6 +60,12 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/sessions/:id/cancel", s.apiAuth, s.apiCancelSession)
 	api.Delete("/sessions/:id", s.apiAuth, s.apiDeleteSession)
 	api.Patch("/structures/:slug", s.apiAuth, s.apiUpdateStructure)
+	if s.en != nil {
+		// Enrollments, with a professional's or the structure's token.
+		api.Post("/sessions/:id/enrollments", s.apiAuth, s.apiEnroll)
+		api.Get("/enrollments/:id", s.apiAuth, s.apiEnrollmentGet)
+		api.Post("/enrollments/:id/cancel", s.apiAuth, s.apiCancelEnrollment)
+	}
 	api.Use(s.apiNotFound)
 
 	if s.acc == nil {
