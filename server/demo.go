@@ -42,10 +42,12 @@ import (
 // used by no session yet, because places are only reachable through their sessions. The
 // load then creates it again and the first copy stays unused, invisible to the public.
 
-// demoResult says what loadDemo did.
+// demoResult says what loadDemo (and loadDemoLocked) did.
 type demoResult struct {
 	Created                         bool
 	Structures, Workshops, Sessions int
+	// Enrollments counts the bookings made (loadDemoLocked only).
+	Enrollments int
 }
 
 // loadDemo loads the demo territory once: a second call finds it and changes nothing.
@@ -60,14 +62,23 @@ const demoLockKey int64 = 0x65736364656d
 // process, so two loads can only race within it.
 var sqliteDemoLock sync.Mutex
 
-// loadDemoLocked runs loadDemo while holding a lock, so that server instances started at
-// the same time with --demo load the territory once: the second one waits, then finds it
-// complete.
+// loadDemoLocked runs loadDemo, then enrolls the demo's people (demo_enrollments.go),
+// while holding a lock, so that server instances started at the same time with --demo
+// load the territory once: the second one waits, then finds it complete.
 func loadDemoLocked(ctx context.Context, db *bun.DB, svc *workshops.Service) (demoResult, error) {
+	load := func() (demoResult, error) {
+		res, err := loadDemo(ctx, svc)
+		if err != nil {
+			return res, err
+		}
+		res.Enrollments, err = loadDemoEnrollments(ctx, db, svc)
+		res.Created = res.Created || res.Enrollments > 0
+		return res, err
+	}
 	if db.Dialect().Name() != dialect.PG {
 		sqliteDemoLock.Lock()
 		defer sqliteDemoLock.Unlock()
-		return loadDemo(ctx, svc)
+		return load()
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -79,7 +90,7 @@ func loadDemoLocked(ctx context.Context, db *bun.DB, svc *workshops.Service) (de
 	}
 	// Unlock even when ctx is cancelled: the connection goes back to the pool.
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", demoLockKey)
-	return loadDemo(ctx, svc)
+	return load()
 }
 
 // loadPlan loads a plan of structures, creating only what is missing (see above).
@@ -136,10 +147,9 @@ type demoBatch struct {
 
 // demoLoader walks a plan and creates what is missing.
 type demoLoader struct {
-	svc  *workshops.Service
-	cal  demoCalendar
-	res  demoResult
-	salt int
+	svc *workshops.Service
+	cal demoCalendar
+	res demoResult
 }
 
 // complete reports whether the plan's last write (its last workshop's last batch) exists.
@@ -166,7 +176,7 @@ func (l *demoLoader) complete(ctx context.Context, plan []demoStructure) (bool, 
 	}
 	want := 0
 	for _, b := range dw.batches {
-		want += len(l.cal.sessions(b, w, 0))
+		want += len(l.cal.sessions(b, w))
 	}
 	return len(have[w.ID]) >= want, nil
 }
@@ -242,7 +252,6 @@ func (l *demoLoader) structure(ctx context.Context, ds *demoStructure) error {
 		return 0, fmt.Errorf("demo place %q: not among the places of %s", name, slug)
 	}
 	for i := range ds.workshops {
-		l.salt++
 		if err := l.workshop(ctx, st, &ds.workshops[i], have, placeID); err != nil {
 			return err
 		}
@@ -272,7 +281,7 @@ func (l *demoLoader) workshop(ctx context.Context, st *workshops.Structure, dw *
 	existing := have[w.ID]
 	next := 0
 	for _, b := range dw.batches {
-		sessions := l.cal.sessions(b, w, l.salt)
+		sessions := l.cal.sessions(b, w)
 		if len(sessions) == 0 {
 			continue
 		}

@@ -9,10 +9,9 @@ import (
 
 // Where and when the plan's sessions fall, relative to the load date: weeks from the
 // current one, daylight-saving change days found in the tz database, public holidays
-// skipped, and seat counts.
+// skipped, and how many people enroll (demo_enrollments.go).
 
-// seatPattern says how many seats the demo shows as taken (the enrollment service will
-// replace this with real enrollments).
+// seatPattern says how many seats the demo's people take in a batch's sessions.
 type seatPattern int
 
 const (
@@ -109,9 +108,9 @@ func (c demoCalendar) day(which dstDay) workshops.Date {
 	return workshops.Date{}
 }
 
-// sessions builds the sessions of a batch of a workshop (place left to the caller).
-// salt varies the seat counts from one workshop to the next.
-func (c demoCalendar) sessions(b demoBatch, w *workshops.Workshop, salt int) []*workshops.Session {
+// sessions builds the sessions of a batch of a workshop (place left to the caller), with
+// all their seats free: people enroll afterwards.
+func (c demoCalendar) sessions(b demoBatch, w *workshops.Workshop) []*workshops.Session {
 	var days []workshops.Date
 	if b.dst != dstNone {
 		if d := c.day(b.dst); !d.IsZero() {
@@ -131,27 +130,18 @@ func (c demoCalendar) sessions(b demoBatch, w *workshops.Workshop, salt int) []*
 	capacity := cmp.Or(b.capacity, w.DefaultCapacity)
 	duration := time.Duration(w.DefaultDurationMinutes) * time.Minute
 	var out []*workshops.Session
-	for i, d := range days {
+	for _, d := range days {
 		start, ok := workshops.ParisTime(d.Year, d.Month, d.Day, b.hour, b.minute)
 		if !ok {
 			continue // the hour skipped when clocks go forward: no session then
 		}
-		n := i
-		if w.Parcours() {
-			n = 0 // a parcours is enrolled as a whole: every session has the same people
-		}
-		out = append(out, &workshops.Session{
-			StartsAt:   start,
-			EndsAt:     start.Add(duration),
-			Capacity:   capacity,
-			SeatsTaken: seatsTaken(b.seats, capacity, n, salt, start.Before(c.now)),
-			Animator:   b.animator,
-		})
+		out = append(out, &workshops.Session{StartsAt: start, EndsAt: start.Add(duration), Capacity: capacity, Animator: b.animator})
 	}
 	return out
 }
 
-// seatsTaken returns a plausible, deterministic number of seats taken.
+// seatsTaken returns a plausible, deterministic number of seats taken in the i-th session
+// of a workshop; salt varies it from one workshop to the next.
 func seatsTaken(p seatPattern, capacity, i, salt int, past bool) int {
 	var n int
 	switch {

@@ -170,9 +170,10 @@ func loadDemoCommand(ctx context.Context, db *bun.DB, svc *workshops.Service, lo
 		return fmt.Errorf("demo data: %w", err)
 	}
 	if res.Created {
-		logger.Info("demo territory loaded", "structures", res.Structures, "workshops", res.Workshops, "sessions", res.Sessions)
-		fmt.Fprintf(stdout, "Territoire de démonstration chargé : %d structures, %d ateliers, %d séances (lieux et personnes fictifs).\n",
-			res.Structures, res.Workshops, res.Sessions)
+		logger.Info("demo territory loaded", "structures", res.Structures, "workshops", res.Workshops, "sessions", res.Sessions,
+			"enrollments", res.Enrollments)
+		fmt.Fprintf(stdout, "Territoire de démonstration chargé : %d structures, %d ateliers, %d séances, %d inscriptions (lieux et personnes fictifs).\n",
+			res.Structures, res.Workshops, res.Sessions, res.Enrollments)
 	} else {
 		logger.Info("demo territory already present")
 		fmt.Fprintln(stdout, "Le territoire de démonstration est déjà chargé : rien n'a été modifié.")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,19 +55,35 @@ func TestAccountCommands(t *testing.T) {
 				}
 			}
 
+			// The demo's orienting professionals (demo_enrollments.go) have their accounts too.
 			out, _ := must("user", "list")
+			var kept []string
+			for _, line := range strings.SplitAfter(out, "\n") {
+				if !strings.Contains(line, ".example.org\t") {
+					kept = append(kept, line)
+				}
+			}
+			if len(kept) != strings.Count(out, "\n")+1-len(demoPros) {
+				t.Errorf("user list does not show the demo's %d professionals:\n%s", len(demoPros), out)
+			}
+			out = strings.Join(kept, "")
 			want := "coordination@exemple.fr\tAlex Coordination\tactive\tcoordinator:territoire\n" +
 				"mediatrice@exemple.fr\t\tactive\tmember:mediatheque-trois-maisons,professional:active:CCAS de Nancy  pôle social\n"
 			if out != want {
 				t.Errorf("user list:\n%q\nwant\n%q", out, want)
 			}
 			out, _ = must("user", "list", "--json")
-			var people []struct {
+			type person struct {
 				Email string
 				Roles []string
 			}
-			if err := json.Unmarshal([]byte(out), &people); err != nil || len(people) != 2 || len(people[1].Roles) != 2 {
+			var people []person
+			if err := json.Unmarshal([]byte(out), &people); err != nil || len(people) != 2+len(demoPros) {
 				t.Errorf("user list --json: %v\n%s", err, out)
+			}
+			people = slices.DeleteFunc(people, func(p person) bool { return strings.HasSuffix(p.Email, ".example.org") })
+			if len(people) != 2 || len(people[1].Roles) != 2 {
+				t.Errorf("user list --json without the demo's professionals: %+v", people)
 			}
 
 			out, errOut := must("token", "add", "--email", "mediatrice@exemple.fr", "--name", "Export")
