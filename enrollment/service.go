@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/escale-numerique/escale/audit"
 	"github.com/escale-numerique/escale/notify"
@@ -84,6 +85,8 @@ type Request struct {
 
 // Result is what Enroll did.
 type Result struct {
+	// Booking is the booking with its seats. Its Workshop and the seats' Sessions hold what
+	// enrolling reads (identity, dates, seats, enrollment settings), not their descriptions.
 	Booking *Booking
 	// Status is Confirmed or Waitlisted (for a parcours, for every one of its sessions).
 	Status string
@@ -146,21 +149,19 @@ var errKeyTaken = errors.New("idempotency key taken by a concurrent request")
 func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request, key string) (*Result, error) {
 	var res *Result
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		// A repeat is answered without waiting for the sessions' locks.
-		prior, err := s.replay(ctx, tx, req, key)
-		if err != nil || prior != nil {
-			res = prior
-			return err
+		w, sessions, lockErr := s.lockSessions(ctx, tx, req.SessionID)
+		if lockErr != nil && !errors.Is(lockErr, workshops.ErrNotFound) {
+			return lockErr
 		}
-		w, sessions, err := s.lockSessions(ctx, tx, req.SessionID)
-		if err != nil {
-			return err
-		}
-		// Look again: a double click sends the same request twice at once, and the second
-		// waited for the sessions' locks while the first booked.
+		// The key is looked up once the sessions are locked: a double click sends the same
+		// request twice at once, and the second waited for the locks while the first booked.
+		// A repeat is answered even when its session is no longer public.
 		if prior, err := s.replay(ctx, tx, req, key); err != nil || prior != nil {
 			res = prior
 			return err
+		}
+		if lockErr != nil {
+			return lockErr
 		}
 		if err := s.mayEnroll(actor, req, w); err != nil {
 			return err
@@ -232,14 +233,19 @@ func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request
 // now, or returns nil when there is none. A key that booked another person or another
 // session is refused: the request is not a repeat, and keys are not reusable.
 func (s *Service) replay(ctx context.Context, tx bun.Tx, req Request, key string) (*Result, error) {
-	prior := new(Booking)
-	err := tx.NewSelect().Model(prior).Relation("Workshop").Relation("Enrollments").Relation("Enrollments.Session").
-		Where("b.idempotency_key = ?", key).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
+	// Repeats are rare: a narrow lookup first, the booking only when there is one.
+	var ids []int64
+	if err := tx.NewSelect().Model((*Booking)(nil)).Column("id").Where("idempotency_key = ?", key).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("find booking: %w", err)
+	}
+	if len(ids) == 0 {
 		return nil, nil
 	}
+	prior := new(Booking)
+	err := tx.NewSelect().Model(prior).Relation("Workshop", workshopColumns).Relation("Enrollments").Relation("Enrollments.Session").
+		Where("b.id = ?", ids[0]).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("find booking: %w", err)
+		return nil, fmt.Errorf("get booking: %w", err)
 	}
 	if !prior.sameRequest(req) {
 		return nil, &workshops.ValidationError{Fields: map[string]string{"idempotency_key": "Cette clé a déjà servi pour une autre inscription " +
@@ -284,12 +290,27 @@ func newBooking(req Request, w *workshops.Workshop, sessions []*workshops.Sessio
 	return b
 }
 
+// workshopColumns are the workshop's fields that enrolling reads (and that a Result's
+// booking carries): who it is, and its enrollment settings.
+func workshopColumns(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.Column("id", "structure_id", "slug", "status", "title", "kind", "level_min", "level_max", "enrollment",
+		"no_waitlist", "reserved_seats")
+}
+
+// sessionColumns are the session's fields that enrolling reads (and that a Result's
+// seats carry): when, how many seats, and whether it is cancelled.
+var sessionColumns = []string{"s.id", "s.workshop_id", "s.structure_id", "s.place_id", "s.group_id", "s.starts_at", "s.ends_at",
+	"s.capacity", "s.seats_taken", "s.status"}
+
 // lockSessions loads the workshop of a public session and the sessions one booking takes
 // (the session, or every session of its parcours), locking them in id order so that two
 // bookings never wait for each other in a circle.
 func (s *Service) lockSessions(ctx context.Context, tx bun.Tx, sessionID int64) (*workshops.Workshop, []*workshops.Session, error) {
 	target := new(workshops.Session)
-	err := tx.NewSelect().Model(target).Relation("Workshop").Relation("Structure").
+	err := tx.NewSelect().Model(target).Column(sessionColumns...).Relation("Workshop", workshopColumns).
+		Relation("Structure", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Column("id", "territory_id", "slug", "name", "status")
+		}).
 		Where("s.id = ?", sessionID).
 		Where("workshop.status = ?", workshops.WorkshopPublished).
 		Where("structure.status = ?", workshops.StructureActive).Scan(ctx)
@@ -301,8 +322,15 @@ func (s *Service) lockSessions(ctx context.Context, tx bun.Tx, sessionID int64) 
 	}
 	w := target.Workshop
 	w.Structure = target.Structure
-	q := tx.NewSelect().Model((*workshops.Session)(nil))
-	if w.Parcours() && target.GroupID != 0 {
+	target.Workshop, target.Structure = nil, nil
+	parcours := w.Parcours() && target.GroupID != 0
+	if !parcours && tx.Dialect().Name() != dialect.PG {
+		// SQLite's transaction holds the database's write lock since it began: what was
+		// read is what is.
+		return w, []*workshops.Session{target}, nil
+	}
+	q := tx.NewSelect().Model((*workshops.Session)(nil)).Column(sessionColumns...)
+	if parcours {
 		q = q.Where("s.group_id = ?", target.GroupID)
 	} else {
 		q = q.Where("s.id = ?", target.ID)
