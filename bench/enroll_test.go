@@ -1,0 +1,344 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+
+	"github.com/escale-numerique/escale/accounts"
+	"github.com/escale-numerique/escale/enrollment"
+	"github.com/escale-numerique/escale/migrations"
+	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/web"
+	"github.com/escale-numerique/escale/workshops"
+	wt "github.com/escale-numerique/escale/workshops/workshopstest"
+)
+
+// TestEnrollLoad measures enrolling (issue 4, §7) on each database, in one run:
+//   - the raw rate of single-row INSERT transactions on the database: pgbench with a
+//     one-INSERT script on PostgreSQL (as many clients as the API gets connections), a Go
+//     loop of one-row insert transactions on SQLite (one writer, as the application has);
+//   - independent enrollments per second through the HTTP API at full speed: new people,
+//     spread over 500 sessions, each request with its own idempotency key;
+//   - 200 enrollments sent at once through the API to a 20-seat session: its duration,
+//     and that exactly 20 are confirmed and 180 wait at positions 1…180.
+//
+// The raw rate and the API are measured in interleaved rounds (medians), so that a noisy
+// neighbour hurts both alike.
+func TestEnrollLoad(t *testing.T) {
+	cfg := load(t)
+	fmt.Printf("\nEscale enrollment load test: %d connections at full speed, %s per attack, %d rounds\n",
+		cfg.workers, cfg.duration, cfg.rounds)
+	for _, d := range testdb.Dialects {
+		t.Run(testdb.Name(d), func(t *testing.T) { enrollLoad(t, cfg, d) })
+	}
+}
+
+// enrollSite is the application over one database, with what the scenarios need.
+type enrollSite struct {
+	db       *bun.DB
+	url      string // the database's DATABASE_URL, for pgbench
+	base     string // the application's address
+	token    string // a professional's API token
+	sessions []int64
+	en       *enrollment.Service
+	svc      *workshops.Service
+	keys     atomic.Int64
+}
+
+func enrollLoad(t *testing.T, cfg settings, d dialect.Name) {
+	s := newEnrollSite(t, d, 500)
+	settingsLine := "WAL, synchronous=NORMAL, one connection (as the server runs it)"
+	if d == dialect.PG {
+		settingsLine = pgSettings(t, s.db) + ", pool of 20 connections (as the server runs it)"
+	}
+	fmt.Printf("\n## %s — %s\n\n", testdb.Name(d), settingsLine)
+
+	var raw, api []float64
+	var latencies []vegeta.Metrics
+	for range cfg.rounds {
+		r := s.rawInserts(t, cfg, d)
+		m := s.attackEnroll(cfg)
+		if m.StatusCodes["201"] != int(m.Requests) {
+			t.Errorf("enrollments: status codes %v, errors %v", m.StatusCodes, m.Errors)
+		}
+		raw, api = append(raw, r), append(api, m.Throughput)
+		latencies = append(latencies, m)
+	}
+	rawName := "Go loop of one-row insert transactions"
+	if d == dialect.PG {
+		rawName = fmt.Sprintf("pgbench, one-INSERT script, %d clients", cfg.workers)
+	}
+	m := latencies[slices.Index(api, median(api))]
+	r, a := median(raw), median(api)
+	fmt.Printf("| measure | figure |\n|---|---|\n")
+	fmt.Printf("| raw single-row INSERT transactions (%s) | %.0f tx/s |\n", rawName, r)
+	fmt.Printf("| independent enrollments through the API (%d connections) | %.0f /s (p50 %s, p99 %s) |\n",
+		cfg.workers, a, ms(m.Latencies.P50), ms(m.Latencies.P99))
+	fmt.Printf("| ratio (target ≥ 25%%) | %.1f%% |\n", 100*a/r)
+	fmt.Printf("| rounds: raw | %s |\n| rounds: API | %s |\n", rates(raw), rates(api))
+
+	var durations []time.Duration
+	for i := range cfg.rounds {
+		durations = append(durations, s.twoHundredOnTwenty(t, i))
+	}
+	slices.Sort(durations)
+	fmt.Printf("| 200 enrollments at once on a 20-seat session (target < 2 s) | %s median, %s max over %d rounds: 20 confirmed, 180 waiting at 1…180 |\n",
+		durations[len(durations)/2].Round(time.Millisecond), durations[len(durations)-1].Round(time.Millisecond), len(durations))
+}
+
+func rates(xs []float64) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprintf("%.0f", x)
+	}
+	return strings.Join(out, ", ")
+}
+
+// newEnrollSite starts the production application (accounts, enrollments, the change
+// watcher) over a fresh database on a loopback port, with a professional's token and n
+// upcoming sessions of 200 seats in 50 workshops.
+func newEnrollSite(t *testing.T, d dialect.Name, n int) *enrollSite {
+	t.Helper()
+	ctx := context.Background()
+	url := testdb.URL(t, d)
+	db, err := migrations.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	svc := workshops.NewService(db)
+	acc := accounts.NewService(db, svc, base, accounts.WithHashParams(accounts.FastHashParams))
+	en := enrollment.NewService(db, svc, base, []byte("le secret du banc d'essai"))
+	app, err := web.New(web.Deps{Workshops: svc, Accounts: acc, Enrollment: en, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &enrollSite{db: db, url: url, base: base, en: en, svc: svc}
+
+	u, err := acc.CreateUser(ctx, workshops.System, accounts.NewUser{Email: "orientation@ccas.example.org", Name: "Banc d'essai",
+		Organisation: "CCAS", ProfessionalTerritory: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.token, _, err = acc.CreateToken(ctx, u.ID, accounts.TokenAPI, "banc d'essai"); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	for i := range 50 {
+		st := wt.Structure(t, svc, func(st *workshops.Structure) { st.Name = fmt.Sprintf("Structure %02d", i) })
+		w := wt.Workshop(t, svc, st, nil)
+		batch := make([]*workshops.Session, n/50)
+		for j := range batch {
+			start := first.AddDate(0, 0, j).Add(time.Duration(i) * time.Hour)
+			batch[j] = &workshops.Session{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: workshops.MaxCapacity}
+		}
+		if err := svc.CreateSessions(ctx, workshops.System, w.ID, batch); err != nil {
+			t.Fatal(err)
+		}
+		for _, sess := range batch {
+			s.sessions = append(s.sessions, sess.ID)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "CREATE TABLE raw_inserts (id "+map[bool]string{true: "BIGSERIAL", false: "INTEGER"}[d == dialect.PG]+
+		" PRIMARY KEY, session_id BIGINT NOT NULL, name TEXT NOT NULL, created_at TIMESTAMP NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	analyze(t, db)
+
+	watch, stop := context.WithCancel(context.Background())
+	go svc.WatchChanges(watch, time.Second, nil)
+	go app.Listener(ln)
+	t.Cleanup(func() { stop(); _ = app.Shutdown() })
+	waitFor(t, func() bool { _, live := svc.Changes().Generation(); return live })
+	return s
+}
+
+// pgSettings says whether commits wait for the disk on this PostgreSQL.
+func pgSettings(t *testing.T, db *bun.DB) string {
+	var fsync, sync string
+	if err := db.QueryRowContext(context.Background(), "SELECT current_setting('fsync'), current_setting('synchronous_commit')").Scan(&fsync, &sync); err != nil {
+		t.Fatal(err)
+	}
+	return "fsync=" + fsync + ", synchronous_commit=" + sync
+}
+
+// rawInserts measures single-row insert transactions for one attack's duration.
+func (s *enrollSite) rawInserts(t *testing.T, cfg settings, d dialect.Name) float64 {
+	t.Helper()
+	if d == dialect.PG {
+		return s.pgbench(t, cfg)
+	}
+	ctx := context.Background()
+	n := 0
+	start := time.Now()
+	for time.Since(start) < cfg.duration {
+		err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO raw_inserts (session_id, name, created_at) VALUES (?, ?, ?)", n%500, "Personne", time.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+var tpsRE = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// pgbench runs pgbench with a one-INSERT script on the site's database.
+func (s *enrollSite) pgbench(t *testing.T, cfg settings) float64 {
+	t.Helper()
+	bin, err := exec.LookPath("pgbench")
+	if err != nil {
+		dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
+		if len(dirs) == 0 {
+			t.Fatal("pgbench not found on PATH nor in /usr/lib/postgresql/*/bin")
+		}
+		slices.Sort(dirs)
+		bin = dirs[len(dirs)-1]
+	}
+	script := filepath.Join(t.TempDir(), "insert.sql")
+	if err := os.WriteFile(script, []byte("\\set s random(1, 500)\n"+
+		"INSERT INTO raw_inserts (session_id, name, created_at) VALUES (:s, 'Personne', now());\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--no-vacuum", "--client", strconv.Itoa(cfg.workers), "--jobs", "2",
+		"--time", strconv.Itoa(int(cfg.duration.Seconds())), "--file", script, s.url).CombinedOutput()
+	m := tpsRE.FindSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return tps
+}
+
+// body is a valid enrollment of a new person.
+func (s *enrollSite) body(n int64) []byte {
+	return fmt.Appendf(nil, `{"first_name":"Personne %d","contact":"professional","level":"debutant","needs_device":%t,"consent":true}`, n, n%3 == 0)
+}
+
+func (s *enrollSite) header(n int64) http.Header {
+	return http.Header{"Authorization": {"Bearer " + s.token}, "Content-Type": {"application/json"},
+		"Idempotency-Key": {"banc-" + strconv.FormatInt(n, 10)}}
+}
+
+// attackEnroll enrolls new people at full speed, spread over the sessions.
+func (s *enrollSite) attackEnroll(cfg settings) vegeta.Metrics {
+	targeter := func(tgt *vegeta.Target) error {
+		n := s.keys.Add(1)
+		tgt.Method = http.MethodPost
+		tgt.URL = fmt.Sprintf("%s/api/v1/sessions/%d/enrollments", s.base, s.sessions[int(n)%len(s.sessions)])
+		tgt.Body, tgt.Header = s.body(n), s.header(n)
+		return nil
+	}
+	a := vegeta.NewAttacker(vegeta.KeepAlive(true), vegeta.MaxBody(0), vegeta.Timeout(30*time.Second),
+		vegeta.Workers(uint64(cfg.workers)), vegeta.MaxWorkers(uint64(cfg.workers)), vegeta.Connections(cfg.workers))
+	var m vegeta.Metrics
+	for res := range a.Attack(targeter, vegeta.Rate{Freq: 0}, cfg.duration, "enroll") {
+		m.Add(res)
+	}
+	m.Close()
+	return m
+}
+
+// twoHundredOnTwenty sends 200 enrollments at once to a new 20-seat session and returns
+// how long they took, checking that exactly 20 are confirmed and 180 wait at 1…180.
+func (s *enrollSite) twoHundredOnTwenty(t *testing.T, round int) time.Duration {
+	t.Helper()
+	ctx := context.Background()
+	w := wt.Workshop(t, s.svc, nil, nil)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	sess := &workshops.Session{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 20}
+	if err := s.svc.CreateSessions(ctx, workshops.System, w.ID, []*workshops.Session{sess}); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200, MaxConnsPerHost: 200}}
+	type answer struct {
+		Status   string `json:"status"`
+		Position *int   `json:"position"`
+	}
+	answers := make([]answer, 200)
+	errs := make([]error, 200)
+	url := fmt.Sprintf("%s/api/v1/sessions/%d/enrollments", s.base, sess.ID)
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := s.keys.Add(1)
+			req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(string(s.body(n))))
+			req.Header = s.header(n)
+			<-ready
+			resp, err := client.Do(req)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer resp.Body.Close()
+			raw, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusCreated {
+				errs[i] = fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+				return
+			}
+			errs[i] = json.Unmarshal(raw, &answers[i])
+		}()
+	}
+	// Every request is built and waiting: the clock starts when they are let go.
+	time.Sleep(100 * time.Millisecond)
+	began := time.Now()
+	close(ready)
+	wg.Wait()
+	took := time.Since(began)
+
+	confirmed := 0
+	var positions []int
+	for i, a := range answers {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("round %d, request %d: %v", round, i, errs[i])
+		case a.Status == enrollment.Confirmed:
+			confirmed++
+		case a.Status == enrollment.Waitlisted && a.Position != nil:
+			positions = append(positions, *a.Position)
+		}
+	}
+	slices.Sort(positions)
+	want := make([]int, 180)
+	for i := range want {
+		want[i] = i + 1
+	}
+	list, err := s.svc.SessionsForEdit(ctx, workshops.System, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if confirmed != 20 || !slices.Equal(positions, want) || list[0].SeatsTaken != 20 {
+		t.Errorf("round %d: %d confirmed, %d seats taken, waiting positions %v", round, confirmed, list[0].SeatsTaken, positions)
+	}
+	return took
+}
