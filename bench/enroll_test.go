@@ -237,9 +237,10 @@ func (s *enrollSite) pgbench(t *testing.T, cfg settings) float64 {
 	return tps
 }
 
-// body is a valid enrollment of a new person.
+// body is a valid enrollment of a new person, with the consent text the client read.
 func (s *enrollSite) body(n int64) []byte {
-	return fmt.Appendf(nil, `{"first_name":"Personne %d","contact":"professional","level":"debutant","needs_device":%t,"consent":true}`, n, n%3 == 0)
+	return fmt.Appendf(nil, `{"first_name":"Personne %d","contact":"professional","level":"debutant","needs_device":%t,"consent":true,`+
+		`"consent_text":"Son prénom, son niveau et ses besoins sont transmis à la structure qui organise l'atelier."}`, n, n%3 == 0)
 }
 
 func (s *enrollSite) header(n int64) http.Header {

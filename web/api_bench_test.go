@@ -105,7 +105,7 @@ func BenchmarkAPIEnroll(b *testing.B) {
 		b.Run(testdb.Name(d), func(b *testing.B) {
 			app, token, sessions := benchEnrollApp(b, d, 100)
 			post := func(session int64, key, name string) int {
-				body := fmt.Sprintf(`{"first_name":%q,"contact":"professional","level":"debutant","consent":true}`, name)
+				body := fmt.Sprintf(`{"first_name":%q,"contact":"professional","level":"debutant","consent":true,"consent_text":"J'accepte."}`, name)
 				req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/sessions/%d/enrollments", session), strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+token)

@@ -23,12 +23,6 @@ import (
 // headerIdempotencyKey carries the key of a request that may be retried.
 const headerIdempotencyKey = "Idempotency-Key"
 
-// apiConsentText is the consent recorded when a client does not send the exact text it
-// showed the person.
-const apiConsentText = "La personne accepte que son prénom, ses coordonnées, son niveau et ses besoins soient transmis " +
-	"à la structure qui anime l'atelier, pour l'inscrire et la prévenir, et au professionnel qui l'oriente, pour suivre son inscription. " +
-	"Ces informations sont effacées après la séance, au terme de la durée de conservation."
-
 // enrollmentInput is what POST /sessions/{id}/enrollments receives: the minimal data about
 // the person, their consent, and the request's idempotency key.
 type enrollmentInput struct {
@@ -161,14 +155,21 @@ func (s *server) apiEnroll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctx, who := c.UserContext(), actor(c)
 	req := enrollment.Request{SessionID: id, Person: in.person(), IdempotencyKey: key, ConsentText: in.ConsentText}
-	if strings.TrimSpace(req.ConsentText) == "" {
-		req.ConsentText = apiConsentText
-	}
 	if p := principal(c); p != nil && p.Professional != nil {
 		req.Organisation = p.Professional.Organisation
 	}
-	res, err := s.en.Enroll(c.UserContext(), actor(c), req)
+	if strings.TrimSpace(req.ConsentText) == "" {
+		// The client did not send the text it read to the person: it is the form's, which
+		// names the structure.
+		sess, err := s.ws.Session(ctx, id)
+		if err != nil {
+			return s.sessionError(err, id)
+		}
+		req.ConsentText = s.orientConsent(sess.Structure, who.Name, req.Organisation)
+	}
+	res, err := s.en.Enroll(ctx, who, req)
 	if err != nil {
 		var ve *workshops.ValidationError
 		if errors.As(err, &ve) && ve.Fields["idempotency_key"] != "" && !enrollment.ValidKey(strings.TrimSpace(key)) {

@@ -87,6 +87,11 @@ func TestAPIEnrollments(t *testing.T) {
 			if loc := resp.Header.Get("Location"); loc != first.URL || loc != baseURL+enrollmentPath(first.ID) {
 				t.Errorf("Location %q, url %q", loc, first.URL)
 			}
+			// Without consent_text, the consent recorded is the form's, naming the structure.
+			if b, err := e.en.Export(t.Context(), workshops.System, first.ID); err != nil || !strings.Contains(b.ConsentText, r.st.Name) ||
+				b.Organisation != "CCAS de Nancy" {
+				t.Errorf("consent %q, organisation %q, %v", b.ConsentText, b.Organisation, err)
+			}
 			e.sendJSON(enrollCall(s.ID, pro, "", map[string]any{"first_name": "Jean", "contact": "paper", "level": "non-evalue", "consent": true,
 				"idempotency_key": "cle-jean"}), 201, &second)
 			if second.Status != "waitlisted" || second.Position == nil || *second.Position != 1 || *second.Sessions[0].Position != 1 {
