@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -59,7 +58,6 @@ type enrollSite struct {
 	base     string // the application's address
 	token    string // a professional's API token
 	sessions []int64
-	en       *enrollment.Service
 	svc      *workshops.Service
 	keys     atomic.Int64
 }
@@ -125,19 +123,14 @@ func newEnrollSite(t *testing.T, d dialect.Name, n int) *enrollSite {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
 	svc := workshops.NewService(db)
-	acc := accounts.NewService(db, svc, base, accounts.WithHashParams(accounts.FastHashParams))
-	en := enrollment.NewService(db, svc, base, []byte("le secret du banc d'essai"))
-	app, err := web.New(web.Deps{Workshops: svc, Accounts: acc, Enrollment: en, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &enrollSite{db: db, url: url, base: base, en: en, svc: svc}
+	var acc *accounts.Service
+	s := &enrollSite{db: db, url: url, svc: svc}
+	s.base = serveWith(t, svc, func(base string) web.Deps {
+		acc = accounts.NewService(db, svc, base, accounts.WithHashParams(accounts.FastHashParams))
+		en := enrollment.NewService(db, svc, base, []byte("le secret du banc d'essai"))
+		return web.Deps{Workshops: svc, Accounts: acc, Enrollment: en, BaseURL: base}
+	})
 
 	u, err := acc.CreateUser(ctx, workshops.System, accounts.NewUser{Email: "orientation@ccas.example.org", Name: "Banc d'essai",
 		Organisation: "CCAS", ProfessionalTerritory: 1})
@@ -168,12 +161,6 @@ func newEnrollSite(t *testing.T, d dialect.Name, n int) *enrollSite {
 		t.Fatal(err)
 	}
 	analyze(t, db)
-
-	watch, stop := context.WithCancel(context.Background())
-	go svc.WatchChanges(watch, time.Second, nil)
-	go app.Listener(ln)
-	t.Cleanup(func() { stop(); _ = app.Shutdown() })
-	waitFor(t, func() bool { _, live := svc.Changes().Generation(); return live })
 	return s
 }
 

@@ -170,13 +170,19 @@ func feeds(t *testing.T, cfg settings, d dialect.Name) {
 // serve starts the production application on a loopback port, with the change watcher
 // running as in the server, and returns its base URL.
 func serve(t *testing.T, db *bun.DB, svc *workshops.Service) string {
+	return serveWith(t, svc, func(base string) web.Deps { return web.Deps{Workshops: svc, BaseURL: base} })
+}
+
+// serveWith is serve for an application built from the dependencies deps returns for its
+// base URL.
+func serveWith(t *testing.T, svc *workshops.Service, deps func(base string) web.Deps) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	app, err := web.New(web.Deps{Workshops: svc, BaseURL: base})
+	app, err := web.New(deps(base))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,14 +185,7 @@ func (s *server) apiEnroll(c *fiber.Ctx) error {
 }
 
 // enrollmentID reads the enrollment number of the path, or returns a 404 naming id.
-func enrollmentID(c *fiber.Ctx) (int64, error) {
-	raw := c.Params("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, missing{param: "id", detail: fmt.Sprintf("« %s » n'est pas un numéro d'inscription.", truncateRunes(raw, 40))}
-	}
-	return id, nil
-}
+func enrollmentID(c *fiber.Ctx) (int64, error) { return pathID(c, "d'inscription") }
 
 // enrollmentError names the path's id when no enrollment has it.
 func enrollmentError(err error, id int64) error {

@@ -201,11 +201,15 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 func validSlug(s string) bool { return len(s) <= 100 && slugRE.MatchString(s) }
 
 // sessionID reads the session number of the path, or returns a 404 naming id.
-func sessionID(c *fiber.Ctx) (int64, error) {
+func sessionID(c *fiber.Ctx) (int64, error) { return pathID(c, "de séance") }
+
+// pathID reads the number in the path's id, or returns a 404 naming id and saying it is
+// not a number of what ("de séance", "d'inscription").
+func pathID(c *fiber.Ctx, what string) (int64, error) {
 	raw := c.Params("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, missing{param: "id", detail: fmt.Sprintf("« %s » n'est pas un numéro de séance.", truncateRunes(raw, 40))}
+		return 0, missing{param: "id", detail: fmt.Sprintf("« %s » n'est pas un numéro %s.", truncateRunes(raw, 40), what)}
 	}
 	return id, nil
 }
