@@ -400,8 +400,12 @@ func TestAPIWriteDropsControlCharacters(t *testing.T) {
 		s2 := wt.Session(t, e.svc, w2, wt.Paris(t, 2026, 12, 3, 14, 0), nil)
 		e.sendJSON(enrollCall(s2.ID, r.member(), "", map[string]any{"first_name": nul, "last_name": nul, "contact": "paper", "level": "debutant",
 			"needs_french": true, "french_language": nul, "consent": true, "consent_text": nul, "idempotency_key": "controle"}), 201, &enrolled)
-		if b, err := e.en.Export(t.Context(), workshops.System, enrolled.ID); err != nil || b.FirstName != "abc" || b.FrenchLanguage != "abc" || b.ConsentText != "abc" {
-			t.Errorf("enrollment %+v, %v", b, err)
+		rec, err := e.en.Export(t.Context(), workshops.System, enrolled.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := rec.Booking; b.FirstName != "abc" || b.FrenchLanguage != "abc" || b.ConsentText != "abc" {
+			t.Errorf("enrollment %+v", b)
 		}
 		resp, body2 := e.send(call{method: "PATCH", path: "/api/v1/structures/" + r.st.Slug, token: r.member(),
 			body: map[string]any{"email": "a\u0000@b.fr", "phone": "03\u000083", "website": "https://a\u0000b.fr", "postcode": "54\u0000000"}})
