@@ -35,6 +35,9 @@ var (
 	ErrFull = errors.New("la séance est complète et n'a pas de liste d'attente")
 	// ErrClosed reports a session that cannot be enrolled in: cancelled, past or not public.
 	ErrClosed = errors.New("on ne peut plus s'inscrire à cette séance")
+	// ErrAlreadyCancelled reports a booking cancelled before: it is an ErrClosed, and a
+	// caller that repeats a cancellation may take it as done.
+	ErrAlreadyCancelled = fmt.Errorf("%w: l'inscription est déjà annulée", ErrClosed)
 	// ErrAlreadyEnrolled reports that the person is already enrolled in the session.
 	ErrAlreadyEnrolled = errors.New("cette personne est déjà inscrite à cette séance")
 )

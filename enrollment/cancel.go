@@ -13,10 +13,9 @@ import (
 )
 
 // Cancel cancels a booking's upcoming seats on behalf of its orienting professional or of
-// the structure's team, frees them and promotes who waits, in one transaction. Cancelling
-// a booking already cancelled changes nothing and succeeds. Returns workshops.ErrNotFound,
-// workshops.ErrForbidden or ErrClosed (every session is past: close it with attendance
-// instead).
+// the structure's team, frees them and promotes who waits, in one transaction. Returns
+// workshops.ErrNotFound, workshops.ErrForbidden, ErrAlreadyCancelled (nothing changed) or
+// ErrClosed (every session is past: close it with attendance instead).
 func (s *Service) Cancel(ctx context.Context, actor workshops.Actor, bookingID int64) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		b, w, err := s.bookingForChange(ctx, tx, bookingID)
@@ -33,7 +32,7 @@ func (s *Service) Cancel(ctx context.Context, actor workshops.Actor, bookingID i
 			return workshops.ErrForbidden
 		}
 		if b.cancelled() {
-			return nil
+			return ErrAlreadyCancelled
 		}
 		return s.cancel(ctx, tx, actor, w, b, by)
 	})

@@ -226,7 +226,8 @@ func (s *server) apiCancelEnrollment(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, who := c.UserContext(), actor(c)
-	if err := s.en.Cancel(ctx, who, id); err != nil {
+	// A repeated cancellation (a client retrying) is answered as the first one was.
+	if err := s.en.Cancel(ctx, who, id); err != nil && !errors.Is(err, enrollment.ErrAlreadyCancelled) {
 		return enrollmentError(err, id)
 	}
 	b, err := s.en.Booking(ctx, who, id)

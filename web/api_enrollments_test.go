@@ -88,9 +88,12 @@ func TestAPIEnrollments(t *testing.T) {
 				t.Errorf("Location %q, url %q", loc, first.URL)
 			}
 			// Without consent_text, the consent recorded is the form's, naming the structure.
-			if b, err := e.en.Export(t.Context(), workshops.System, first.ID); err != nil || !strings.Contains(b.ConsentText, r.st.Name) ||
-				b.Organisation != "CCAS de Nancy" {
-				t.Errorf("consent %q, organisation %q, %v", b.ConsentText, b.Organisation, err)
+			rec, err := e.en.Export(t.Context(), workshops.System, first.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := rec.Booking; !strings.Contains(b.ConsentText, r.st.Name) || b.Organisation != "CCAS de Nancy" {
+				t.Errorf("consent %q, organisation %q", b.ConsentText, b.Organisation)
 			}
 			e.sendJSON(enrollCall(s.ID, pro, "", map[string]any{"first_name": "Jean", "contact": "paper", "level": "non-evalue", "consent": true,
 				"idempotency_key": "cle-jean"}), 201, &second)
