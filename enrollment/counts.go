@@ -17,14 +17,16 @@ import (
 // the session.
 
 // joinWaitingList puts one more person at the end of a session's waiting list and
-// returns their position.
+// returns their position. Positions run from 1 to the count of people waiting, without a
+// gap (closeGap), so the count, one more, is the new position: one statement, which
+// matters while the session is locked by everyone enrolling at once.
 func joinWaitingList(ctx context.Context, tx bun.IDB, sessionID int64) (int, error) {
 	var position int
-	if err := tx.NewSelect().Model((*Enrollment)(nil)).ColumnExpr("COALESCE(MAX(position), 0) + 1").
-		Where("session_id = ? AND status = ?", sessionID, Waitlisted).Scan(ctx, &position); err != nil {
+	if err := tx.NewUpdate().Model((*workshops.Session)(nil)).Set("waiting = waiting + 1").
+		Where("id = ?", sessionID).Returning("waiting").Scan(ctx, &position); err != nil {
 		return 0, fmt.Errorf("waiting list position: %w", err)
 	}
-	return position, countWaiting(ctx, tx, sessionID, 1)
+	return position, nil
 }
 
 // countWaiting adds delta to a session's count of people waiting.

@@ -85,6 +85,38 @@ func TestConcurrentRepeatsOfOneRequest(t *testing.T) {
 			}
 		})
 
+		// The copies that waited for the lock find the first one's booking where they
+		// would be refused: the same person is enrolled, or the last seat is taken.
+		t.Run("CopiesThatWouldBeRefusedAnswerTheFirstBooking", func(t *testing.T) {
+			noWaitlist := wt.Workshop(t, e.ws, nil, func(w *workshops.Workshop) { w.NoWaitlist = true })
+			for round, s := range []*workshops.Session{
+				wt.Session(t, e.ws, nil, now.Add(72*time.Hour), nil),
+				wt.Session(t, e.ws, noWaitlist, now.Add(72*time.Hour), func(s *workshops.Session) { s.Capacity = 1 }),
+			} {
+				p := person("Nadia")
+				if round == 0 { // found again by her phone
+					p.Phone, p.Contact = "06 12 34 56 78", enrollment.ContactSMS
+				}
+				req := enrollment.Request{SessionID: s.ID, Person: p, IdempotencyKey: fmt.Sprint("refus-", round), ConsentText: "J'accepte."}
+				ids := make([]int64, 6)
+				errs := make([]error, 6)
+				together(6, func(i int) {
+					r, err := e.en.Enroll(ctx, e.pro, req)
+					if errs[i] = err; err == nil {
+						ids[i] = r.Booking.ID
+					}
+				})
+				for i := range ids {
+					if errs[i] != nil || ids[i] != ids[0] {
+						t.Errorf("round %d, copy %d: booking %d (first %d), %v", round, i, ids[i], ids[0], errs[i])
+					}
+				}
+				if confirmed, _, taken, _ := counts(t, db, s.ID); confirmed != 1 || taken != 1 {
+					t.Errorf("round %d: %d confirmed, %d seats taken", round, confirmed, taken)
+				}
+			}
+		})
+
 		t.Run("SameKeyForTwoSessionsBooksOne", func(t *testing.T) {
 			// Two workshops: the sessions' locks do not order the two requests, only the
 			// key's unique index does.

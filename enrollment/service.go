@@ -149,19 +149,30 @@ var errKeyTaken = errors.New("idempotency key taken by a concurrent request")
 func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request, key string) (*Result, error) {
 	var res *Result
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		w, sessions, lockErr := s.lockSessions(ctx, tx, req.SessionID)
-		if lockErr != nil && !errors.Is(lockErr, workshops.ErrNotFound) {
-			return lockErr
-		}
-		// The key is looked up once the sessions are locked: a double click sends the same
-		// request twice at once, and the second waited for the locks while the first booked.
-		// A repeat is answered even when its session is no longer public.
+		// A repeat is answered before the sessions are locked, even when its session is no
+		// longer public; what happens under the locks is kept short, for everyone enrolling
+		// in the same session at once waits for them.
 		if prior, err := s.replay(ctx, tx, req, key); err != nil || prior != nil {
 			res = prior
 			return err
 		}
-		if lockErr != nil {
-			return lockErr
+		w, sessions, err := s.lockSessions(ctx, tx, req.SessionID)
+		if err != nil {
+			return err
+		}
+		// A copy of this request (a double click) may have booked while this one waited
+		// for the locks: then a refusal (already enrolled, full, closed) is its repeat's
+		// answer. A booking goes on to the key's unique index, which tells the same.
+		refuse := func(refusal error) error {
+			prior, err := s.replay(ctx, tx, req, key)
+			switch {
+			case err != nil:
+				return err
+			case prior == nil:
+				return refusal
+			}
+			res = prior
+			return nil
 		}
 		if err := s.mayEnroll(actor, req, w); err != nil {
 			return err
@@ -169,11 +180,11 @@ func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request
 		now := s.now().UTC()
 		for _, sess := range sessions {
 			if sess.Cancelled() || !sess.StartsAt.After(now) {
-				return ErrClosed
+				return refuse(ErrClosed)
 			}
 		}
 		if err := s.checkDuplicate(ctx, tx, req.Person, req.SessionID); err != nil {
-			return err
+			return refuse(err)
 		}
 		reserved := 0
 		if req.Self {
@@ -186,18 +197,18 @@ func (s *Service) enroll(ctx context.Context, actor workshops.Actor, req Request
 			}
 		}
 		if status == Waitlisted && w.NoWaitlist {
-			return ErrFull
+			return refuse(ErrFull)
 		}
 		b := newBooking(req, w, sessions, key, actor, now)
-		// A request with the same key that booked other sessions is not held by our locks:
-		// the key's unique index decides, without an error that would abort the
-		// transaction.
+		// The key's unique index decides between copies, without an error that would abort
+		// the transaction: the one that lost reads the winner's booking (committed, since
+		// the insert waited for it).
 		inserted, err := tx.NewInsert().Model(b).On("CONFLICT (idempotency_key) DO NOTHING").Returning("id").Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("insert booking: %w", err)
 		}
 		if n, err := inserted.RowsAffected(); err != nil || n != 1 || b.ID == 0 {
-			return errKeyTaken
+			return refuse(errKeyTaken)
 		}
 		for _, sess := range sessions {
 			e := Enrollment{BookingID: b.ID, SessionID: sess.ID, Status: status, CreatedAt: now, UpdatedAt: now}
