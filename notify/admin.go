@@ -177,6 +177,24 @@ func Retry(ctx context.Context, db bun.IDB, id int64, s Scope, now time.Time) er
 	return announce(ctx, db)
 }
 
+// Settle marks the pending messages of a kind about some sessions done, without
+// delivering them, and returns how many it settled: for data loaded in bulk that must not
+// announce itself (the demo's enrollments would otherwise send a confirmation each).
+func Settle(ctx context.Context, db bun.IDB, kind string, sessionIDs []int64, now time.Time) (int64, error) {
+	if len(sessionIDs) == 0 {
+		return 0, nil
+	}
+	res, err := db.NewUpdate().Model((*Message)(nil)).
+		Set("status = ?", StatusDone).
+		Set("sent_at = ?", now.UTC()).
+		Where("kind = ? AND status = ? AND locked_until IS NULL", kind, StatusPending).
+		Where("session_id IN (?)", bun.In(sessionIDs)).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("settle %s messages: %w", kind, err)
+	}
+	return res.RowsAffected()
+}
+
 // Purge deletes the messages settled before a time — sent, failed or, for events, done —
 // with their recipients, texts and payloads: personal data (names, addresses, phone
 // numbers, cancellation links) must not outlive the retention period in the outbox either.

@@ -13,6 +13,8 @@ import (
 	"github.com/escale-numerique/escale/migrations/testdb"
 	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/notify/notifytest"
+	"github.com/escale-numerique/escale/workshops"
+	wt "github.com/escale-numerique/escale/workshops/workshopstest"
 )
 
 func TestAdmin(t *testing.T) {
@@ -149,5 +151,35 @@ func TestAdmin(t *testing.T) {
 				t.Errorf("another failed message moved: %s", m.Status)
 			}
 		})
+	})
+}
+
+// TestSettle: data loaded in bulk settles its pending events of one kind and sessions,
+// which are then never delivered; other messages wait as before.
+func TestSettle(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		svc := workshops.NewService(db)
+		loaded := wt.Session(t, svc, nil, time.Now().Add(72*time.Hour), nil)
+		other := wt.Session(t, svc, nil, time.Now().Add(96*time.Hour), nil)
+		for key, m := range map[string]notify.Message{
+			"loaded":       {Kind: "enrollment", SessionID: loaded.ID, Payload: "{}"},
+			"other":        {Kind: "enrollment", SessionID: other.ID, Payload: "{}"},
+			"another-kind": {Kind: "session-change", SessionID: loaded.ID, Payload: "{}"},
+		} {
+			m.IdempotencyKey = key
+			if _, err := notify.Enqueue(ctx, db, &m, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := notify.Settle(ctx, db, "enrollment", []int64{loaded.ID}, time.Now())
+		if err != nil || n != 1 {
+			t.Fatalf("Settle = %d, %v; want the loaded session's event only", n, err)
+		}
+		for key, want := range map[string]string{"loaded": notify.StatusDone, "other": notify.StatusPending, "another-kind": notify.StatusPending} {
+			if got := messageByKey(t, db, key).Status; got != want {
+				t.Errorf("%s: %s, want %s", key, got, want)
+			}
+		}
 	})
 }

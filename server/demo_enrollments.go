@@ -13,6 +13,7 @@ import (
 
 	"github.com/escale-numerique/escale/accounts"
 	"github.com/escale-numerique/escale/enrollment"
+	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -25,7 +26,8 @@ import (
 //
 // Nobody real is named or reachable: first names and initials from a list, no phone
 // number (any valid French mobile number may belong to someone), email addresses at
-// example.org only. The messages the outbox holds for them reach nobody.
+// example.org only; and the enrollment events of the load are settled in the outbox, so
+// that no confirmation or absence notice is composed for them.
 //
 // Loading once, and resuming. Every booking has a fixed idempotency key (its session and
 // its rank), so enrolling it again answers the booking already made: a load that stopped
@@ -114,14 +116,26 @@ func enrollDemo(ctx context.Context, db *bun.DB, svc *workshops.Service, plan []
 		return 0, err
 	}
 	made := 0
+	ids := make([]int64, 0, len(plan))
 	for _, u := range plan {
+		ids = append(ids, u.session.ID)
 		n, err := u.enroll(ctx, en, clock, pros)
 		made += n
 		if err != nil {
-			return made, fmt.Errorf("demo enrollments of session %d: %w", u.session.ID, err)
+			return made, errors.Join(fmt.Errorf("demo enrollments of session %d: %w", u.session.ID, err), settleDemo(ctx, db, ids))
 		}
 	}
-	return made, nil
+	return made, settleDemo(ctx, db, ids)
+}
+
+// settleDemo marks the events of the demo's enrollments (enrolled, absent) as handled, so
+// that nobody is sent a confirmation or an absence notice for invented people: the
+// console would print thousands of emails at the first start.
+func settleDemo(ctx context.Context, db *bun.DB, sessionIDs []int64) error {
+	if _, err := notify.Settle(ctx, db, enrollment.EventKind, sessionIDs, time.Now()); err != nil {
+		return fmt.Errorf("demo enrollments: %w", err)
+	}
+	return nil
 }
 
 // demoSeatPlan lists what each session of the plan gets, in time order (past sessions

@@ -11,6 +11,7 @@ import (
 
 	"github.com/escale-numerique/escale/enrollment"
 	"github.com/escale-numerique/escale/migrations/testdb"
+	"github.com/escale-numerique/escale/notify"
 	"github.com/escale-numerique/escale/workshops"
 )
 
@@ -153,6 +154,14 @@ func TestDemoEnrollsPeople(t *testing.T) {
 			}
 			if len(oriented) != len(demoPros) || self == 0 {
 				t.Errorf("%d professionals oriented people, %d seats self-enrolled", len(oriented), self)
+			}
+		})
+
+		t.Run("NothingAnnouncedForInventedPeople", func(t *testing.T) {
+			pending, err := db.NewSelect().Model((*notify.Message)(nil)).
+				Where("status = ? AND kind = ?", notify.StatusPending, enrollment.EventKind).Count(ctx)
+			if err != nil || pending != 0 {
+				t.Errorf("%d enrollment events waiting to be announced after the demo's load (%v)", pending, err)
 			}
 		})
 
