@@ -497,7 +497,9 @@ func (s *Service) event(ctx context.Context, tx bun.IDB, kind string, b *Booking
 	// The event is the structure's, so that only its team and its territory's
 	// coordinators see it in the outbox.
 	var structureID int64
-	if err := tx.NewSelect().Table("workshops").Column("structure_id").Where("id = ?", b.WorkshopID).Scan(ctx, &structureID); err != nil {
+	if b.Workshop != nil && b.Workshop.StructureID != 0 {
+		structureID = b.Workshop.StructureID
+	} else if err := tx.NewSelect().Table("workshops").Column("structure_id").Where("id = ?", b.WorkshopID).Scan(ctx, &structureID); err != nil {
 		return fmt.Errorf("event's structure: %w", err)
 	}
 	_, err = notify.Enqueue(ctx, tx, &notify.Message{
