@@ -117,9 +117,9 @@ func (s *server) refuse(c *fiber.Ctx, kind string, decide func(id int64, reason 
 	if err != nil {
 		return workshops.ErrNotFound
 	}
-	vals := postedForm(c)
+	vals := formValues(c)
 	err = decide(int64(id), vals.Get("reason"))
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		r := &refusal{Kind: kind, ID: int64(id), Form: newForm(kind+"-"+strconv.Itoa(id), vals, ve, "reason")}
 		return s.renderCoordination(c, http.StatusUnprocessableEntity, r)
 	}
@@ -145,10 +145,10 @@ func (s *server) domainsPage(c *fiber.Ctx) error {
 
 // addDomain allows an email domain in one of the coordinator's territories.
 func (s *server) addDomain(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	territory, _ := strconv.ParseInt(vals.Get("territory"), 10, 64)
 	err := s.acc.AddDomain(c.UserContext(), actor(c), territory, vals.Get("domain"))
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		return s.renderDomains(c, http.StatusUnprocessableEntity, newForm("domain", vals, ve, "domain"))
 	}
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *server) addDomain(c *fiber.Ctx) error {
 
 // deleteDomain stops allowing an email domain.
 func (s *server) deleteDomain(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	territory, _ := strconv.ParseInt(vals.Get("territory"), 10, 64)
 	if err := s.acc.RemoveDomain(c.UserContext(), actor(c), territory, vals.Get("domain")); err != nil {
 		return err

@@ -64,9 +64,9 @@ func (s *server) vocabularyPage(c *fiber.Ctx) error {
 // updateLevel changes a level's label and description.
 func (s *server) updateLevel(c *fiber.Ctx) error {
 	code := c.Params("code")
-	vals := postedForm(c)
+	vals := formValues(c)
 	err := s.ws.UpdateLevel(c.UserContext(), actor(c), code, workshops.LevelWording{Label: vals.Get("label"), Description: vals.Get("description")})
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		return s.renderVocabulary(c, http.StatusUnprocessableEntity, "level:"+code, newForm("level-"+code, vals, ve, vocabularyOrder...))
 	}
 	if err != nil {
@@ -77,9 +77,9 @@ func (s *server) updateLevel(c *fiber.Ctx) error {
 
 // createTheme adds a theme.
 func (s *server) createTheme(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	t, err := s.ws.CreateTheme(c.UserContext(), actor(c), themeInput(vals))
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		return s.renderVocabulary(c, http.StatusUnprocessableEntity, "theme:", newForm("theme-new", vals, ve, vocabularyOrder...))
 	}
 	if err != nil {
@@ -91,9 +91,9 @@ func (s *server) createTheme(c *fiber.Ctx) error {
 // updateTheme changes a theme's wording, position and mappings.
 func (s *server) updateTheme(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	vals := postedForm(c)
+	vals := formValues(c)
 	_, err := s.ws.UpdateTheme(c.UserContext(), actor(c), slug, themeInput(vals))
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		return s.renderVocabulary(c, http.StatusUnprocessableEntity, "theme:"+slug, newForm("theme-"+slug, vals, ve, vocabularyOrder...))
 	}
 	if err != nil {

@@ -213,7 +213,7 @@ func (s *server) levelCheck(c *fiber.Ctx, level string, alternatives int) (*work
 // orient is POST /sessions/{id}/enroll. A level outside the workshop's range shows the
 // form again with alternatives, unless the professional goes ahead; then one booking.
 func (s *server) orient(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	level := vals.Get("level")
 	if level == vals.Get(goAheadField) {
 		level = "" // seen and decided: nothing to check
@@ -247,7 +247,7 @@ func (s *server) orient(c *fiber.Ctx) error {
 // selfEnroll is POST /sessions/{id}/self-enroll, rate-limited per IP (ratelimit.go). A
 // robot that filled the hidden field is answered as if enrolled, and nothing is stored.
 func (s *server) selfEnroll(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	if vals.Get(honeypotField) != "" {
 		return c.Redirect(flashURL("/sessions/"+c.Params("id"), "self-enrolled"), fiber.StatusSeeOther)
 	}
@@ -272,7 +272,7 @@ func (s *server) selfEnrollLimited(c *fiber.Ctx, msg string) error {
 	if err != nil {
 		return err
 	}
-	v := s.newEnrollView(c, lc, true, postedForm(c), nil)
+	v := s.newEnrollView(c, lc, true, formValues(c), nil)
 	v.Title = "Erreur : " + v.Title
 	v.Limited = msg
 	return s.render(c, http.StatusTooManyRequests, "enroll", v)
@@ -281,7 +281,7 @@ func (s *server) selfEnrollLimited(c *fiber.Ctx, msg string) error {
 // afterEnroll answers an enrollment: the person's page, or the form again with what
 // went wrong.
 func (s *server) afterEnroll(c *fiber.Ctx, lc *workshops.LevelCheck, self bool, vals url.Values, res *enrollment.Result, err error) error {
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		v := s.newEnrollView(c, lc, self, vals, ve)
 		v.Title = "Erreur : " + v.Title
 		return s.render(c, http.StatusUnprocessableEntity, "enroll", v)

@@ -1,13 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
-
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/escale-numerique/escale/workshops"
 )
@@ -19,24 +16,6 @@ import (
 // honeypotField is a field hidden from people (by CSS, and from screen readers) that
 // robots filling every input fill too: a form that comes back with it is dropped quietly.
 const honeypotField = "homepage"
-
-// postedForm returns every field of a submitted form, repeated ones included.
-func postedForm(c *fiber.Ctx) url.Values {
-	vals := url.Values{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		vals.Add(string(k), string(v))
-	})
-	return vals
-}
-
-// validation returns the validation error inside err, or nil.
-func validation(err error) *workshops.ValidationError {
-	var ve *workshops.ValidationError
-	if errors.As(err, &ve) {
-		return ve
-	}
-	return nil
-}
 
 // formState is a form as shown: the values to fill in and the messages of invalid fields.
 type formState struct {

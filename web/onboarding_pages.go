@@ -44,7 +44,7 @@ func (s *server) joinPage(c *fiber.Ctx) error {
 
 // requestJoin stores a structure's join request.
 func (s *server) requestJoin(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	if vals.Get(honeypotField) != "" {
 		return c.Redirect("/join?sent=1", fiber.StatusSeeOther)
 	}
@@ -56,7 +56,7 @@ func (s *server) requestJoin(c *fiber.Ctx) error {
 		},
 		Name: vals.Get("member_name"), Email: vals.Get("member_email"), Consent: vals.Get("consent") == "oui",
 	})
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		v := joinView{Layout: s.layout(c, "Erreur : inscrire une structure", ""), Form: newForm("join", vals, ve, joinOrder...)}
 		return s.render(c, http.StatusUnprocessableEntity, "join", v)
 	}
@@ -88,13 +88,13 @@ func (s *server) signupPage(c *fiber.Ctx) error {
 // to confirm, or an address that already has one), the same confirmation follows: the
 // email sent says the rest, so the page tells nobody who has an account.
 func (s *server) signup(c *fiber.Ctx) error {
-	vals := postedForm(c)
+	vals := formValues(c)
 	if vals.Get(honeypotField) != "" {
 		return c.Redirect("/signup?sent=1", fiber.StatusSeeOther)
 	}
 	err := s.acc.SignUp(c.UserContext(), accounts.SignUp{Name: vals.Get("name"), Email: vals.Get("email"),
 		Organisation: vals.Get("organisation"), Password: vals.Get("password")})
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		v := signupView{Layout: s.layout(c, "Erreur : créer un compte de professionnel", ""), Form: newForm("signup", vals, ve, signupOrder...)}
 		return s.render(c, http.StatusUnprocessableEntity, "signup", v)
 	}
@@ -126,10 +126,10 @@ func (s *server) invitationPage(c *fiber.Ctx) error {
 // acceptInvitation uses the link, sets the password if one is given, and signs in.
 func (s *server) acceptInvitation(c *fiber.Ctx) error {
 	token := c.Params("token")
-	vals := postedForm(c)
+	vals := formValues(c)
 	u, structureID, err := s.acc.AcceptInvitation(c.UserContext(), token, accounts.Acceptance{
 		Name: vals.Get("name"), Password: vals.Get("password"), Confirm: vals.Get("confirm")})
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		inv, ierr := s.acc.Invitation(c.UserContext(), token)
 		if ierr != nil {
 			return s.invitationError(c, ierr)
@@ -187,9 +187,9 @@ func (s *server) membersPage(c *fiber.Ctx) error {
 // inviteMember invites a colleague to the structure by email.
 func (s *server) inviteMember(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	vals := postedForm(c)
+	vals := formValues(c)
 	_, err := s.acc.InviteMember(c.UserContext(), actor(c), slug, vals.Get("email"))
-	if ve := validation(err); ve != nil {
+	if ve := validationOf(err); ve != nil {
 		return s.renderMembers(c, http.StatusUnprocessableEntity, newForm("invite", vals, ve, "email"))
 	}
 	if err != nil {
