@@ -279,3 +279,70 @@ func TestSecretIsCreatedOnceAndKept(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenPrincipalCache: a token's principal is remembered for a moment, but what this
+// instance changes (revoking, disabling, roles) is seen at the next call, and what another
+// instance changes within accounts.TokenCacheTTL.
+func TestTokenPrincipalCache(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		other := accounts.NewService(db, e.ws, "https://agenda.example.fr", accounts.WithClock(e.clock.Now), accounts.WithHashParams(accounts.FastHashParams))
+		ctx := context.Background()
+		st := wt.Structure(t, e.ws, nil)
+		u, _ := e.acc.CreateUser(ctx, workshops.System, accounts.NewUser{Email: "script@exemple.fr"})
+		secret, tok, err := e.acc.CreateToken(ctx, u.ID, accounts.TokenAPI, "Export")
+		if err != nil {
+			t.Fatal(err)
+		}
+		principal := func(acc *accounts.Service) (*accounts.Principal, error) {
+			return acc.PrincipalByToken(ctx, accounts.TokenAPI, secret)
+		}
+		first, err := principal(e.acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := principal(e.acc); err != nil || again != first {
+			t.Errorf("a second call within the TTL reads again (%v) or fails: %v", again != first, err)
+		}
+
+		// A role given on this instance counts at once.
+		if _, err := e.acc.CreateUser(ctx, workshops.System, accounts.NewUser{Email: "script@exemple.fr", MemberOf: []int64{st.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := principal(e.acc); err != nil || len(p.Structures) != 1 {
+			t.Errorf("a new membership is not seen at once: %+v, %v", p, err)
+		}
+
+		// Another instance remembers the token, then this one disables the account.
+		if _, err := principal(other); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.acc.SetStatus(ctx, workshops.System, u.ID, accounts.UserDisabled); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := principal(e.acc); !errors.Is(err, accounts.ErrDisabled) {
+			t.Errorf("disabled on this instance, the token still works here: %v", err)
+		}
+		if _, err := principal(other); err != nil {
+			t.Errorf("within the TTL, the other instance still serves what it remembers: %v", err)
+		}
+		e.clock.Add(accounts.TokenCacheTTL + time.Millisecond)
+		if _, err := principal(other); !errors.Is(err, accounts.ErrDisabled) {
+			t.Errorf("past the TTL, the other instance still accepts a disabled account: %v", err)
+		}
+
+		// Revoking is seen at once on this instance.
+		if err := e.acc.SetStatus(ctx, workshops.System, u.ID, accounts.UserActive); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := principal(e.acc); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.acc.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := principal(e.acc); !errors.Is(err, workshops.ErrNotFound) {
+			t.Errorf("a revoked token still works on its instance: %v", err)
+		}
+	})
+}

@@ -21,7 +21,7 @@ const BootstrapTTL = 24 * time.Hour
 // exists anywhere until the operator chooses one.
 func (s *Service) IssueBootstrapLink(ctx context.Context) (string, error) {
 	var link string
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		n, err := tx.NewSelect().Model((*Coordinator)(nil)).Count(ctx)
 		if err != nil {
 			return fmt.Errorf("count coordinators: %w", err)
@@ -103,7 +103,7 @@ func (s *Service) Bootstrap(ctx context.Context, token string, fc FirstCoordinat
 		return nil, err
 	}
 	var u *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.UseLink(ctx, tx, PurposeBootstrap, token); err != nil {
 			return err
 		}

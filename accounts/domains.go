@@ -74,7 +74,7 @@ func (s *Service) AddDomain(ctx context.Context, actor workshops.Actor, territor
 	if err != nil {
 		return &workshops.ValidationError{Fields: map[string]string{"domain": err.Error()}}
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewInsert().Model(&AllowedDomain{TerritoryID: territoryID, Domain: d, CreatedAt: s.now().UTC()}).
 			On("CONFLICT DO NOTHING").Exec(ctx)
 		if err != nil {
@@ -96,7 +96,7 @@ func (s *Service) RemoveDomain(ctx context.Context, actor workshops.Actor, terri
 		return workshops.ErrForbidden
 	}
 	d := strings.ToLower(strings.TrimSpace(domain))
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewDelete().Model((*AllowedDomain)(nil)).Where("territory_id = ? AND domain = ?", territoryID, d).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("remove allowed domain: %w", err)

@@ -77,7 +77,7 @@ func (s *Service) InviteMember(ctx context.Context, actor workshops.Actor, slug,
 		return nil, err
 	}
 	var u *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if u, err = s.createUser(ctx, tx, actor, NewUser{Email: email, MemberOf: []int64{st.ID}}); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ type Acceptance struct {
 func (s *Service) AcceptInvitation(ctx context.Context, token string, a Acceptance) (*User, int64, error) {
 	u := new(User)
 	var structureID int64
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		l, err := s.UseLink(ctx, tx, PurposeInvite, token)
 		if err != nil {
 			return err

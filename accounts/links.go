@@ -89,7 +89,7 @@ func (s *Service) UseLink(ctx context.Context, tx bun.IDB, purpose, token string
 // ErrLinkInvalid or ErrDisabled.
 func (s *Service) SignInWithLink(ctx context.Context, token string) (*User, error) {
 	u := new(User)
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		l, err := s.UseLink(ctx, tx, PurposeSignIn, token)
 		if err != nil {
 			return err

@@ -79,7 +79,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.NewUpdate().Model((*User)(nil)).
 			Set("password_hash = ?", h).Set("session_epoch = session_epoch + 1").Set("updated_at = ?", s.now().UTC()).
 			Where("id = ?", userID).Exec(ctx)

@@ -56,7 +56,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	if err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		existing := new(User)
 		switch err := tx.NewSelect().Model(existing).Where("u.email = ?", email).Scan(ctx); {
 		case err == nil:
@@ -131,7 +131,7 @@ func (s *Service) RefuseProfessional(ctx context.Context, actor workshops.Actor,
 }
 
 func (s *Service) decideProfessional(ctx context.Context, actor workshops.Actor, userID int64, status, reason string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		pro := new(Professional)
 		if err := tx.NewSelect().Model(pro).Where("pro.user_id = ?", userID).Scan(ctx); err != nil {
 			return notFound(err, "get professional")

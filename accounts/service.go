@@ -26,6 +26,8 @@ type Service struct {
 	params *argon2id.Params
 	// baseURL is the public address of the site, for the links sent by email.
 	baseURL string
+	// tokens remembers the principals of personal tokens for a moment.
+	tokens *tokenCache
 }
 
 // Option configures a Service.
@@ -46,7 +48,8 @@ var defaultParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Paralleli
 // NewService returns an accounts service; baseURL is the site's public address, used in
 // the links sent by email.
 func NewService(db *bun.DB, ws *workshops.Service, baseURL string, opts ...Option) *Service {
-	s := &Service{db: db, ws: ws, now: time.Now, params: defaultParams, baseURL: strings.TrimRight(baseURL, "/")}
+	s := &Service{db: db, ws: ws, now: time.Now, params: defaultParams, baseURL: strings.TrimRight(baseURL, "/"),
+		tokens: newTokenCache()}
 	for _, opt := range opts {
 		opt(s)
 	}

@@ -53,7 +53,7 @@ func (s *Service) sendLink(ctx context.Context, rawEmail, purpose, mailName stri
 	if err != nil {
 		return &workshops.ValidationError{Fields: map[string]string{"email": err.Error()}}
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u := new(User)
 		err := tx.NewSelect().Model(u).Where("u.email = ?", email).Scan(ctx)
 		if err != nil {
@@ -138,7 +138,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil, err
 	}
 	var out *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.UseLink(ctx, tx, PurposeReset, token); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, pas
 		return nil, err
 	}
 	var out *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		out, err = s.storePassword(ctx, tx, u, hash, "password")
 		return err
 	})

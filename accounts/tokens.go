@@ -52,7 +52,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, kind, name stri
 	}
 	secret, hash := newToken(prefix)
 	t := &Token{UserID: userID, Kind: kind, Name: name, TokenHash: hash, CreatedAt: s.now().UTC()}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if kind == TokenFeed {
 			if _, err := tx.NewUpdate().Model((*Token)(nil)).Set("revoked_at = ?", t.CreatedAt).
 				Where("user_id = ? AND kind = ? AND revoked_at IS NULL", userID, kind).Exec(ctx); err != nil {
@@ -85,6 +85,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64, kind string) ([]Toke
 func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 	res, err := s.db.NewUpdate().Model((*Token)(nil)).Set("revoked_at = ?", s.now().UTC()).
 		Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Exec(ctx)
+	s.tokens.forget()
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
@@ -95,20 +96,32 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error 
 }
 
 // PrincipalByToken returns the person a token of a kind belongs to. Returns
-// workshops.ErrNotFound for an unknown or revoked token and ErrDisabled.
+// workshops.ErrNotFound for an unknown or revoked token and ErrDisabled. The principal
+// may be shared with other calls for the same token (see TokenCacheTTL): read it, never
+// change it.
 func (s *Service) PrincipalByToken(ctx context.Context, kind, secret string) (*Principal, error) {
 	if !strings.HasPrefix(secret, tokenPrefix[kind]) {
 		return nil, workshops.ErrNotFound
 	}
+	hash := hashToken(secret)
+	now := s.now().UTC()
+	key := kind + ":" + hash
+	p, gen := s.tokens.get(key, now)
+	if p != nil {
+		return p, nil
+	}
 	t := new(Token)
-	err := s.db.NewSelect().Model(t).Where("tok.token_hash = ? AND tok.kind = ? AND tok.revoked_at IS NULL", hashToken(secret), kind).Scan(ctx)
+	err := s.db.NewSelect().Model(t).Where("tok.token_hash = ? AND tok.kind = ? AND tok.revoked_at IS NULL", hash, kind).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "get token")
 	}
-	now := s.now().UTC()
 	// Recorded at most once a minute: a busy script must not write on every call.
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		_, _ = s.db.NewUpdate().Model(t).Set("last_used_at = ?", now).WherePK().Exec(ctx)
 	}
-	return s.Principal(ctx, t.UserID)
+	if p, err = s.Principal(ctx, t.UserID); err != nil {
+		return nil, err
+	}
+	s.tokens.put(key, gen, p, now)
+	return p, nil
 }

@@ -114,7 +114,7 @@ func (s *Service) EnableTOTP(ctx context.Context, userID int64, code string) ([]
 		return nil, &workshops.ValidationError{Fields: map[string]string{"code": "Ce code ne correspond pas. Tapez les 6 chiffres affichés maintenant par l'application (vérifiez aussi l'heure du téléphone)."}}
 	}
 	codes := newRecoveryCodes()
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := s.now().UTC()
 		res, err := tx.NewUpdate().Model((*User)(nil)).
 			Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).Set("updated_at = ?", now).
@@ -171,7 +171,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code 
 	if !u.HasTOTP() {
 		return nil
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		switch {
 		case password != "":
 			if ok, err := checkPassword(password, u.PasswordHash); !u.HasPassword() || err != nil || !ok {

@@ -33,7 +33,7 @@ type NewUser struct {
 // email. Returns a *workshops.ValidationError for bad input.
 func (s *Service) CreateUser(ctx context.Context, actor workshops.Actor, nu NewUser) (*User, error) {
 	u := new(User)
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		u, err = s.createUser(ctx, tx, actor, nu)
 		return err
@@ -216,7 +216,7 @@ func (s *Service) SetStatus(ctx context.Context, actor workshops.Actor, userID i
 	if !actor.System && len(actor.Territories) == 0 {
 		return workshops.ErrForbidden
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u := new(User)
 		if err := tx.NewSelect().Model(u).Where("u.id = ?", userID).Scan(ctx); err != nil {
 			return notFound(err, "get user")
@@ -247,6 +247,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, userID int64) error {
 	_, err := s.db.NewUpdate().Model((*User)(nil)).
 		Set("session_epoch = session_epoch + 1").Set("updated_at = ?", s.now().UTC()).
 		Where("id = ?", userID).Exec(ctx)
+	s.tokens.forget()
 	if err != nil {
 		return fmt.Errorf("sign out everywhere: %w", err)
 	}
