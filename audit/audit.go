@@ -37,11 +37,25 @@ type Entry struct {
 
 // Record appends an entry, inside the caller's transaction.
 func Record(ctx context.Context, db bun.IDB, e *Entry) error {
-	if e.At.IsZero() {
-		e.At = time.Now()
+	return RecordMany(ctx, db, []*Entry{e})
+}
+
+// RecordMany appends entries in one statement, inside the caller's transaction.
+func RecordMany(ctx context.Context, db bun.IDB, entries []*Entry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	e.At = e.At.UTC()
-	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+	for _, e := range entries {
+		if e.At.IsZero() {
+			e.At = time.Now()
+		}
+		e.At = e.At.UTC()
+	}
+	q := db.NewInsert().Model(&entries)
+	if len(entries) > 1 {
+		q = q.Returning("NULL") // nobody reads their ids back
+	}
+	if _, err := q.Exec(ctx); err != nil {
 		return fmt.Errorf("record audit entry: %w", err)
 	}
 	return nil

@@ -44,8 +44,8 @@ import (
 // neighbour hurts both alike.
 func TestEnrollLoad(t *testing.T) {
 	cfg := load(t)
-	fmt.Printf("\nEscale enrollment load test: %d connections at full speed, %s per attack, %d rounds\n",
-		cfg.workers, cfg.duration, cfg.rounds)
+	fmt.Printf("\nEscale enrollment load test: %v clients at full speed, %s per attack, %d rounds\n",
+		cfg.enrollClients, cfg.duration, cfg.rounds)
 	for _, d := range testdb.Dialects {
 		t.Run(testdb.Name(d), func(t *testing.T) { enrollLoad(t, cfg, d) })
 	}
@@ -59,6 +59,7 @@ type enrollSite struct {
 	token    string // a professional's API token
 	sessions []int64
 	svc      *workshops.Service
+	en       *enrollment.Service
 	keys     atomic.Int64
 }
 
@@ -69,30 +70,60 @@ func enrollLoad(t *testing.T, cfg settings, d dialect.Name) {
 		settingsLine = pgSettings(t, s.db) + ", pool of 20 connections (as the server runs it)"
 	}
 	fmt.Printf("\n## %s — %s\n\n", testdb.Name(d), settingsLine)
+	// A site in service: people already enrolled, and the planner's statistics say so (as
+	// autovacuum keeps them). Statistics taken on empty bookings make PostgreSQL check every
+	// seat's booking by reading the whole table.
+	warm := cfg
+	warm.duration = 2 * time.Second
+	s.attackEnroll(warm)
+	analyze(t, s.db)
 
-	var raw, api []float64
-	var latencies []vegeta.Metrics
-	for range cfg.rounds {
-		r := s.rawInserts(t, cfg, d)
-		m := s.attackEnroll(cfg)
-		if m.StatusCodes["201"] != int(m.Requests) {
-			t.Errorf("enrollments: status codes %v, errors %v", m.StatusCodes, m.Errors)
+	// Each client count in turn: the raw rate with that many clients (PostgreSQL), then the
+	// API with that many connections, in interleaved rounds. The ratio takes the best of
+	// each, whatever the count that gave it.
+	type figures struct {
+		clients     int
+		raw, api    []float64
+		latencies   []vegeta.Metrics
+		batchedReqs float64
+	}
+	var all []*figures
+	for _, n := range cfg.enrollClients {
+		f := &figures{clients: n}
+		c := cfg
+		c.workers = n
+		var batches, requests int64
+		for range cfg.rounds {
+			f.raw = append(f.raw, s.rawInserts(t, c, d))
+			b0, r0 := s.en.BatchStats()
+			m := s.attackEnroll(c)
+			b1, r1 := s.en.BatchStats()
+			batches, requests = batches+b1-b0, requests+r1-r0
+			if m.StatusCodes["201"] != int(m.Requests) {
+				t.Errorf("enrollments: status codes %v, errors %v", m.StatusCodes, m.Errors)
+			}
+			f.api, f.latencies = append(f.api, m.Throughput), append(f.latencies, m)
 		}
-		raw, api = append(raw, r), append(api, m.Throughput)
-		latencies = append(latencies, m)
+		f.batchedReqs = float64(requests) / float64(max(batches, 1))
+		all = append(all, f)
 	}
-	rawName := "Go loop of one-row insert transactions"
+	rawName := "a Go loop of one-row insert transactions, one writer"
 	if d == dialect.PG {
-		rawName = fmt.Sprintf("pgbench, one-INSERT script, %d clients", cfg.workers)
+		rawName = "pgbench, one-INSERT script"
 	}
-	m := latencies[slices.Index(api, median(api))]
-	r, a := median(raw), median(api)
-	fmt.Printf("| measure | figure |\n|---|---|\n")
-	fmt.Printf("| raw single-row INSERT transactions (%s) | %.0f tx/s |\n", rawName, r)
-	fmt.Printf("| independent enrollments through the API (%d connections) | %.0f /s (p50 %s, p99 %s) |\n",
-		cfg.workers, a, ms(m.Latencies.P50), ms(m.Latencies.P99))
-	fmt.Printf("| ratio (target ≥ 25%%) | %.1f%% |\n", 100*a/r)
-	fmt.Printf("| rounds: raw | %s |\n| rounds: API | %s |\n", rates(raw), rates(api))
+	fmt.Printf("Raw: %s. API: independent enrollments at full speed, medians of %d rounds.\n\n", rawName, cfg.rounds)
+	fmt.Printf("| clients | raw single-row INSERT tx/s | API enrollments/s | p50 | p99 | requests per batch | ratio |\n|---|---|---|---|---|---|---|\n")
+	var bestRaw, bestAPI float64
+	for _, f := range all {
+		r, a := median(f.raw), median(f.api)
+		m := f.latencies[slices.Index(f.api, a)]
+		bestRaw, bestAPI = max(bestRaw, r), max(bestAPI, a)
+		fmt.Printf("| %d | %.0f (rounds %s) | %.0f (rounds %s) | %s | %s | %.1f | %.1f%% |\n", f.clients, r, rates(f.raw), a, rates(f.api),
+			ms(m.Latencies.P50), ms(m.Latencies.P99), f.batchedReqs, 100*a/r)
+	}
+	fmt.Printf("\n| measure | figure |\n|---|---|\n")
+	fmt.Printf("| best raw rate, best API rate | %.0f tx/s, %.0f enrollments/s |\n", bestRaw, bestAPI)
+	fmt.Printf("| ratio (target ≥ 25%%) | %.1f%% |\n", 100*bestAPI/bestRaw)
 
 	var durations []time.Duration
 	for i := range cfg.rounds {
@@ -128,8 +159,12 @@ func newEnrollSite(t *testing.T, d dialect.Name, n int) *enrollSite {
 	s := &enrollSite{db: db, url: url, svc: svc}
 	s.base = serveWith(t, svc, func(base string) web.Deps {
 		acc = accounts.NewService(db, svc, base, accounts.WithHashParams(accounts.FastHashParams))
-		en := enrollment.NewService(db, svc, base, []byte("le secret du banc d'essai"))
-		return web.Deps{Workshops: svc, Accounts: acc, Enrollment: en, BaseURL: base}
+		var opts []enrollment.Option
+		if n, err := strconv.Atoi(os.Getenv("ESCALE_ENROLL_BATCHING")); err == nil {
+			opts = append(opts, enrollment.WithBatching(n))
+		}
+		s.en = enrollment.NewService(db, svc, base, []byte("le secret du banc d'essai"), opts...)
+		return web.Deps{Workshops: svc, Accounts: acc, Enrollment: s.en, BaseURL: base}
 	})
 
 	u, err := acc.CreateUser(ctx, workshops.System, accounts.NewUser{Email: "orientation@ccas.example.org", Name: "Banc d'essai",

@@ -33,6 +33,9 @@ type settings struct {
 	duration time.Duration // of each attack
 	workers  int           // concurrent connections of the full-speed scenarios
 	rounds   int           // interleaved rounds of the side-by-side comparisons
+	// enrollClients are the client counts of the enrollment throughput (API connections,
+	// pgbench clients).
+	enrollClients []int
 }
 
 func load(t *testing.T) settings {
@@ -46,11 +49,26 @@ func load(t *testing.T) settings {
 		return def
 	}
 	return settings{
-		rate:     num("ESCALE_LOAD_RATE", 100),
-		duration: time.Duration(num("ESCALE_LOAD_SECONDS", 10)) * time.Second,
-		workers:  num("ESCALE_LOAD_WORKERS", 16),
-		rounds:   num("ESCALE_LOAD_ROUNDS", 3),
+		rate:          num("ESCALE_LOAD_RATE", 100),
+		duration:      time.Duration(num("ESCALE_LOAD_SECONDS", 10)) * time.Second,
+		workers:       num("ESCALE_LOAD_WORKERS", 16),
+		rounds:        num("ESCALE_LOAD_ROUNDS", 3),
+		enrollClients: nums("ESCALE_ENROLL_CLIENTS", []int{16, 64}),
 	}
+}
+
+// nums reads a comma-separated list of positive numbers from the environment.
+func nums(name string, def []int) []int {
+	var out []int
+	for _, f := range strings.Split(os.Getenv(name), ",") {
+		if v, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && v > 0 {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return def
+	}
+	return out
 }
 
 // TestLoad measures, on each database:

@@ -29,6 +29,7 @@ type Service struct {
 	now     func() time.Time
 	secret  []byte
 	baseURL string
+	batch   batcher
 }
 
 // Option configures a Service.
@@ -42,6 +43,10 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // and instances.
 func NewService(db *bun.DB, ws *workshops.Service, baseURL string, secret []byte, opts ...Option) *Service {
 	s := &Service{db: db, ws: ws, now: time.Now, secret: secret, baseURL: strings.TrimRight(baseURL, "/")}
+	s.batch.runners = 1
+	if db.Dialect().Name() == dialect.PG {
+		s.batch.runners = 2
+	}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -104,17 +109,28 @@ type Result struct {
 // transaction with the sessions locked, so seats are never sold twice. A request whose
 // idempotency key booked before is answered with that booking as it is now (Replayed),
 // even when both arrive at once; a key that booked another person or session is a
-// validation error naming idempotency_key. Returns a *workshops.ValidationError,
-// workshops.ErrNotFound, workshops.ErrForbidden, ErrClosed, ErrFull or
-// ErrAlreadyEnrolled.
+// validation error naming idempotency_key. Requests arriving together are written
+// together (see batch.go), each answered as if it had been alone. Returns a
+// *workshops.ValidationError, workshops.ErrNotFound, workshops.ErrForbidden, ErrClosed,
+// ErrFull or ErrAlreadyEnrolled.
 func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request) (*Result, error) {
-	voc, err := s.ws.Vocabulary(ctx)
+	req, key, err := s.prepare(ctx, actor, req)
 	if err != nil {
 		return nil, err
 	}
+	return s.enrollBatched(ctx, actor, req, key)
+}
+
+// prepare validates a request, cleans it, and returns it with the key its booking is
+// stored under (the idempotency key is the person's or the professional's own).
+func (s *Service) prepare(ctx context.Context, actor workshops.Actor, req Request) (Request, string, error) {
+	voc, err := s.ws.Vocabulary(ctx)
+	if err != nil {
+		return req, "", err
+	}
 	v := &workshops.ValidationError{}
 	if err := req.Person.Validate(voc); err != nil && !errors.As(err, &v) {
-		return nil, err
+		return req, "", err
 	}
 	req.ConsentText = workshops.CleanText(req.ConsentText)
 	if len([]rune(req.ConsentText)) > MaxConsentText {
@@ -125,19 +141,13 @@ func (s *Service) Enroll(ctx context.Context, actor workshops.Actor, req Request
 		v.Add("idempotency_key", "Ce formulaire a expiré : rechargez la page et recommencez.")
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return req, "", err
 	}
 	key := "self:" + req.IdempotencyKey
 	if !req.Self {
 		key = "u" + strconv.FormatInt(actor.UserID, 10) + ":" + req.IdempotencyKey
 	}
-	res, err := s.enroll(ctx, actor, req, key)
-	if errors.Is(err, errKeyTaken) {
-		// Another request with the same key committed meanwhile: it is the first one, and
-		// this one a repeat of it.
-		res, err = s.enroll(ctx, actor, req, key)
-	}
-	return res, err
+	return req, key, nil
 }
 
 // errKeyTaken reports that a concurrent request inserted a booking with the same
@@ -369,30 +379,15 @@ func (s *Service) mayEnroll(actor workshops.Actor, req Request, w *workshops.Wor
 	return workshops.ErrForbidden
 }
 
-// checkDuplicate refuses a second booking of the same person (same first name and same
-// phone or email) in a session where they already hold or wait for a seat.
+// checkDuplicate refuses a second booking of the same person (same first name, whatever
+// its case, and same phone or email) in a session where they already hold or wait for a
+// seat.
 func (s *Service) checkDuplicate(ctx context.Context, tx bun.Tx, p Person, sessionID int64) error {
-	if p.Phone == "" && p.Email == "" {
-		return nil
-	}
-	q := tx.NewSelect().Model((*Booking)(nil)).
-		Join("JOIN enrollments AS e ON e.booking_id = b.id").
-		Where("e.session_id = ? AND e.status IN (?)", sessionID, bun.In([]string{Confirmed, Waitlisted})).
-		Where("lower(b.first_name) = lower(?)", p.FirstName).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			if p.Phone != "" {
-				q = q.WhereOr("b.phone = ?", p.Phone)
-			}
-			if p.Email != "" {
-				q = q.WhereOr("b.email = ?", p.Email)
-			}
-			return q
-		})
-	n, err := q.Count(ctx)
+	h, err := readHolders(ctx, tx, []personAt{{p, sessionID}})
 	if err != nil {
-		return fmt.Errorf("check duplicate: %w", err)
+		return err
 	}
-	if n > 0 {
+	if h.has(p, sessionID) {
 		return ErrAlreadyEnrolled
 	}
 	return nil
@@ -484,16 +479,6 @@ type Event struct {
 // event records an enrollment event in the outbox, inside tx, once per (event, booking,
 // session): each happens at most once to a seat.
 func (s *Service) event(ctx context.Context, tx bun.IDB, kind string, b *Booking, sessionID int64) error {
-	ev := Event{Event: kind, BookingID: b.ID, SessionID: sessionID}
-	for _, e := range b.Enrollments {
-		if e.SessionID == sessionID {
-			ev.Status, ev.Position, ev.By = e.Status, e.Position, e.CancelledBy
-		}
-	}
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
 	// The event is the structure's, so that only its team and its territory's
 	// coordinators see it in the outbox.
 	var structureID int64
@@ -502,18 +487,42 @@ func (s *Service) event(ctx context.Context, tx bun.IDB, kind string, b *Booking
 	} else if err := tx.NewSelect().Table("workshops").Column("structure_id").Where("id = ?", b.WorkshopID).Scan(ctx, &structureID); err != nil {
 		return fmt.Errorf("event's structure: %w", err)
 	}
-	_, err = notify.Enqueue(ctx, tx, &notify.Message{
+	m, err := eventMessage(kind, b, sessionID, structureID)
+	if err != nil {
+		return err
+	}
+	_, err = notify.Enqueue(ctx, tx, m, s.now())
+	return err
+}
+
+// eventMessage is the outbox message of an enrollment event of a structure.
+func eventMessage(kind string, b *Booking, sessionID, structureID int64) (*notify.Message, error) {
+	ev := Event{Event: kind, BookingID: b.ID, SessionID: sessionID}
+	for _, e := range b.Enrollments {
+		if e.SessionID == sessionID {
+			ev.Status, ev.Position, ev.By = e.Status, e.Position, e.CancelledBy
+		}
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	return &notify.Message{
 		Kind:           EventKind,
 		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", EventKind, kind, b.ID, sessionID),
 		Payload:        string(payload),
 		StructureID:    structureID,
 		SessionID:      sessionID,
-	}, s.now())
-	return err
+	}, nil
 }
 
 // record appends an audit entry about a booking, without personal data.
 func (s *Service) record(ctx context.Context, tx bun.IDB, actor workshops.Actor, w *workshops.Workshop, action string, b *Booking, detail string) error {
+	return audit.Record(ctx, tx, s.auditEntry(actor, w, action, b, detail))
+}
+
+// auditEntry is the audit entry about a booking, without personal data.
+func (s *Service) auditEntry(actor workshops.Actor, w *workshops.Workshop, action string, b *Booking, detail string) *audit.Entry {
 	name := actor.Name
 	if name == "" {
 		name = "la personne elle-même"
@@ -526,6 +535,6 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, actor workshops.Actor,
 	if w.Structure != nil {
 		territory = w.Structure.TerritoryID
 	}
-	return audit.Record(ctx, tx, &audit.Entry{At: s.now(), ActorID: actor.UserID, ActorName: name, Action: action,
-		Entity: "booking", EntityID: strconv.FormatInt(b.ID, 10), TerritoryID: territory, StructureID: w.StructureID, Summary: summary})
+	return &audit.Entry{At: s.now(), ActorID: actor.UserID, ActorName: name, Action: action,
+		Entity: "booking", EntityID: strconv.FormatInt(b.ID, 10), TerritoryID: territory, StructureID: w.StructureID, Summary: summary}
 }

@@ -73,6 +73,22 @@ func sqliteTarget(path string) Target {
 	return Target{Dialect: dialect.SQLite, Path: path, DSN: "file:" + path + "?" + q.Encode()}
 }
 
+// pgExecMode makes pgx send each statement in one round trip (the simple protocol) unless
+// the URL chooses otherwise. Bun writes the arguments into the statements itself, so
+// nearly every statement's text is new: pgx's default, which prepares each new text
+// before running it and keeps it in a cache, costs a second round trip per statement and
+// evicts what it cached.
+func pgExecMode(dsn string) string {
+	if strings.Contains(dsn, "default_query_exec_mode=") {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "default_query_exec_mode=simple_protocol"
+}
+
 // redact hides a password in a URL so that it can be logged.
 func redact(raw string) string {
 	u, err := url.Parse(raw)
@@ -126,7 +142,7 @@ func OpenTarget(ctx context.Context, t Target) (*bun.DB, error) {
 		sqldb.SetConnMaxIdleTime(0)
 		db = bun.NewDB(sqldb, sqlitedialect.New())
 	case dialect.PG:
-		sqldb, err := sql.Open("pgx", t.DSN)
+		sqldb, err := sql.Open("pgx", pgExecMode(t.DSN))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
