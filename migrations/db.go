@@ -69,6 +69,9 @@ func sqliteTarget(path string) Target {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Statement journals (which a multi-row statement keeps in case it must be undone)
+	// stay in memory instead of spilling to a temporary file, write by write.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	return Target{Dialect: dialect.SQLite, Path: path, DSN: "file:" + path + "?" + q.Encode()}
 }

@@ -9,9 +9,11 @@
 #
 # The enrollment figures: on SQLite and on PostgreSQL, the raw rate of single-row INSERT
 # transactions (a Go loop on SQLite, pgbench with a one-INSERT script on PostgreSQL),
-# independent enrollments per second through the HTTP API in the same run, their ratio
-# (target ≥ 25%), and 200 enrollments sent at once to a 20-seat session (target < 2 s,
-# exactly 20 confirmed and 180 waiting). PostgreSQL runs twice: on the tests' throwaway
+# independent enrollments per second through the HTTP API in the same run, with 16 then 64
+# clients (ESCALE_ENROLL_CLIENTS=16,64), the requests each batch held, the ratio of the best
+# API rate to the best raw rate (target ≥ 25%), and 200 enrollments sent at once to a
+# 20-seat session (target < 2 s, exactly 20 confirmed and 180 waiting).
+# ESCALE_ENROLL_BATCHING=0 writes each enrollment in its own transaction, for comparison. PostgreSQL runs twice: on the tests' throwaway
 # cluster (fsync=off: commits cost nothing), then on one with the default, durable settings
 # that this script starts (set ESCALE_BENCH_DURABLE=0 to skip it).
 #
