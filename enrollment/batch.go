@@ -23,6 +23,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -153,13 +155,27 @@ func (s *Service) writeBatch(items []*pending) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
+	alone := func() {
+		for _, p := range live {
+			p.res, p.err, p.alone = nil, nil, true
+		}
+	}
+	// A panic (a bug) must not take the server down from this goroutine, nor leave the
+	// requests waiting: its transaction is rolled back, and each request goes alone, where
+	// the handler's own recovery answers it.
+	defer func() {
+		if r := recover(); r != nil {
+			// The panic's value and stack name code, not the people enrolling.
+			slog.Error("enrollment batch panicked: its requests are enrolled one at a time",
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			alone()
+		}
+	}()
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return s.enrollMany(ctx, tx, live)
 	})
 	if err != nil {
-		for _, p := range live {
-			p.res, p.err, p.alone = nil, nil, true
-		}
+		alone()
 	}
 }
 
