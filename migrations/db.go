@@ -72,6 +72,12 @@ func sqliteTarget(path string) Target {
 	// Statement journals (which a multi-row statement keeps in case it must be undone)
 	// stay in memory instead of spilling to a temporary file, write by write.
 	q.Add("_pragma", "temp_store(MEMORY)")
+	// A background connection checkpoints the log (see checkpoint.go); the writer does it
+	// itself only past 10,000 pages (40 MB), and a log grown that large under a peak is cut
+	// back to 64 MB once checkpointed.
+	q.Add("_pragma", "wal_autocheckpoint(10000)")
+	q.Add("_pragma", "journal_size_limit(67108864)")
+	q.Add("_pragma", "cache_size(-65536)")
 	q.Set("_txlock", "immediate")
 	return Target{Dialect: dialect.SQLite, Path: path, DSN: "file:" + path + "?" + q.Encode()}
 }
@@ -132,7 +138,7 @@ func OpenTarget(ctx context.Context, t Target) (*bun.DB, error) {
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
 		}
-		sqldb, err := sql.Open("sqlite", t.DSN)
+		sqldb, err := openSQLite(t.DSN)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
