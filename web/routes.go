@@ -1,11 +1,25 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
+
+// skipCompression says which answers go uncompressed: feeds carry their own
+// pre-compressed bodies (see feeds.go), and the API's answers to writes are a few hundred
+// bytes (a created resource, problem JSON), where compressing costs more CPU, on both ends,
+// than it saves bytes on the wire.
+func skipCompression(c *fiber.Ctx) bool {
+	if isFeedPath(c.Path()) {
+		return true
+	}
+	m := c.Method()
+	return m != fiber.MethodGet && m != fiber.MethodHead && strings.HasPrefix(c.Path(), "/api/")
+}
 
 // routes is the whole route table.
 func (s *server) routes(app *fiber.App) {
@@ -14,8 +28,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Use(rejectNUL)
 	app.Use(compress.New(compress.Config{
 		Level: compress.LevelBestSpeed,
-		// Feeds carry their own pre-compressed bodies (see feeds.go).
-		Next: func(c *fiber.Ctx) bool { return isFeedPath(c.Path()) },
+		Next:  skipCompression,
 	}))
 	app.Use(s.identify)
 	if s.acc != nil {
