@@ -42,6 +42,22 @@ func Record(ctx context.Context, db bun.IDB, e *Entry) error {
 
 // RecordMany appends entries in one statement, inside the caller's transaction.
 func RecordMany(ctx context.Context, db bun.IDB, entries []*Entry) error {
+	q := RecordQuery(db, entries)
+	if q == nil {
+		return nil
+	}
+	if len(entries) > 1 {
+		q = q.Returning("NULL") // nobody reads their ids back
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("record audit entry: %w", err)
+	}
+	return nil
+}
+
+// RecordQuery is RecordMany's statement, unsent, for a caller that sends it with others in
+// one round trip; it is nil when there is nothing to record.
+func RecordQuery(db bun.IDB, entries []*Entry) *bun.InsertQuery {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -51,14 +67,7 @@ func RecordMany(ctx context.Context, db bun.IDB, entries []*Entry) error {
 		}
 		e.At = e.At.UTC()
 	}
-	q := db.NewInsert().Model(&entries)
-	if len(entries) > 1 {
-		q = q.Returning("NULL") // nobody reads their ids back
-	}
-	if _, err := q.Exec(ctx); err != nil {
-		return fmt.Errorf("record audit entry: %w", err)
-	}
-	return nil
+	return db.NewInsert().Model(&entries)
 }
 
 // Filter says which part of the log to read.

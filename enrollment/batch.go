@@ -33,6 +33,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/schema"
 
 	"github.com/escale-numerique/escale/audit"
 	"github.com/escale-numerique/escale/notify"
@@ -40,7 +41,7 @@ import (
 )
 
 // maxBatch bounds the requests of one batch (and so its statements' sizes).
-const maxBatch = 64
+const maxBatch = 128
 
 // batchTimeout bounds a batch's transaction; its requests' own contexts are not used, for
 // one request that gives up must not fail the others.
@@ -51,12 +52,24 @@ const batchTimeout = 30 * time.Second
 // enrollment is then written by its own transaction.
 func WithBatching(runners int) Option { return func(s *Service) { s.batch.runners = runners } }
 
+// runnerIdle is how long a runner waits for requests before it ends; the next request
+// starts another.
+const runnerIdle = time.Second
+
 // batcher queues the requests waiting for a batch.
+//
+// Its runners stay while requests keep coming: a runner that finds the queue empty waits
+// to be woken by the next request rather than ending, for a goroutine started under load
+// waits for the scheduler behind every request being served, while the writer is the one
+// thing all of them wait for.
 type batcher struct {
 	runners int
 	mu      sync.Mutex
 	queue   []*pending
 	running int
+	// idle counts the runners waiting on wake; wake holds at most one token.
+	idle int
+	wake chan struct{}
 	// batches and requests count what was written, for BatchStats.
 	batches, requests atomic.Int64
 }
@@ -89,12 +102,22 @@ func (s *Service) enrollBatched(ctx context.Context, actor workshops.Actor, req 
 	b := &s.batch
 	b.mu.Lock()
 	b.queue = append(b.queue, p)
-	start := b.running < b.runners
+	wake := b.idle > 0
+	start := !wake && b.running < b.runners
 	if start {
 		b.running++
 	}
+	if b.wake == nil {
+		b.wake = make(chan struct{}, 1)
+	}
 	b.mu.Unlock()
-	if start {
+	switch {
+	case wake:
+		select {
+		case b.wake <- struct{}{}:
+		default: // a token is already waiting for a runner
+		}
+	case start:
 		go s.runBatches()
 	}
 	<-p.done
@@ -115,17 +138,37 @@ func (s *Service) enrollAlone(ctx context.Context, actor workshops.Actor, req Re
 	return res, err
 }
 
-// runBatches writes batches until nobody waits.
+// runBatches writes batches until nobody has come for runnerIdle.
 func (s *Service) runBatches() {
 	b := &s.batch
+	var timer *time.Timer
 	for {
 		b.mu.Lock()
 		n := min(len(b.queue), maxBatch)
 		if n == 0 {
-			b.running--
-			b.queue = nil
+			b.idle++
 			b.mu.Unlock()
-			return
+			if timer == nil {
+				timer = time.NewTimer(runnerIdle)
+			} else {
+				timer.Reset(runnerIdle)
+			}
+			woken := false
+			select {
+			case <-b.wake:
+				woken = true
+			case <-timer.C:
+			}
+			b.mu.Lock()
+			b.idle--
+			if !woken && len(b.queue) == 0 {
+				b.running--
+				b.queue = nil
+				b.mu.Unlock()
+				return
+			}
+			b.mu.Unlock()
+			continue
 		}
 		items := slices.Clone(b.queue[:n])
 		b.queue = slices.Delete(b.queue, 0, n)
@@ -323,11 +366,6 @@ func (s *Service) enrollMany(ctx context.Context, tx bun.Tx, items []*pending) e
 	if err != nil {
 		return fmt.Errorf("insert enrollments: %w", err)
 	}
-	// The counts after the seats: on PostgreSQL, the seats' foreign-key checks lock their
-	// sessions' rows, which is costly on a row this transaction has already updated.
-	if err := countSeats(ctx, tx, seats); err != nil {
-		return err
-	}
 	byBooking := make(map[int64]int64, len(eids))
 	for _, r := range eids {
 		byBooking[r.BookingID] = r.ID
@@ -344,11 +382,33 @@ func (s *Service) enrollMany(ctx context.Context, tx bun.Tx, items []*pending) e
 		}
 		entries[i] = s.auditEntry(st.p.actor, st.w, "enrolled", st.booking, st.status)
 	}
-	if _, err := notify.EnqueueMany(ctx, tx, msgs, now); err != nil {
+	// The rest needs no answer but one, and goes in one round trip: the outbox events (and
+	// the workers' wake-up), the audit entries, then the seat counts. The counts come last:
+	// on PostgreSQL the foreign-key checks of the seats and the events lock their sessions'
+	// rows, which is costly on a row this transaction has already updated; and the rows
+	// the round trip reports are the counts', the guard that every session was counted.
+	events, pending, err := notify.EnqueueQuery(tx, msgs, now)
+	if err != nil {
 		return err
 	}
-	if err := audit.RecordMany(ctx, tx, entries); err != nil {
+	counts, sessionsCounted := countSeats(tx, seats)
+	// Nothing reads their rows back: no RETURNING (which SQLite buffers).
+	stmts := []bun.Query{events.Returning(""), audit.RecordQuery(tx, entries).Returning("")}
+	if pending {
+		if wake := notify.AnnounceSQL(tx); wake != "" {
+			stmts = append(stmts, tx.NewRaw(wake))
+		}
+	}
+	script, err := joinStatements(tx, append(stmts, counts)...)
+	if err != nil {
 		return err
+	}
+	res, err := tx.ExecContext(ctx, script)
+	if err != nil {
+		return fmt.Errorf("write events, audit entries and seat counts: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(sessionsCounted) {
+		return fmt.Errorf("count seats: %d of %d sessions counted (%v)", n, sessionsCounted, err)
 	}
 	for _, st := range booked {
 		st.p.res = s.result(st.booking, st.sess.ID)
@@ -518,38 +578,45 @@ func readHolders(ctx context.Context, tx bun.IDB, asks []personAt) (holders, err
 // what the batch adds to each.
 type seatCounts struct{ taken, waiting, addTaken, addWaiting int }
 
-// countSeats adds a batch's seats and waiting places to its sessions' counts, in one
-// statement. The condition is the last guard, as in takeSeat: a count that would pass a
-// capacity changes nothing and fails the batch.
-func countSeats(ctx context.Context, tx bun.Tx, seats map[int64]*seatCounts) error {
+// countSeats returns the statement that adds a batch's seats and waiting places to its
+// sessions' counts, joining the sessions to a list of (id, seats, places), and how many
+// sessions it counts. The condition is the last guard, as in takeSeat: a count that would
+// pass a capacity changes nothing, and the batch fails when it sees fewer rows counted.
+func countSeats(tx bun.Tx, seats map[int64]*seatCounts) (*bun.RawQuery, int) {
 	ids := make([]int64, 0, len(seats))
 	for id, c := range seats {
 		if c.addTaken != 0 || c.addWaiting != 0 {
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
 	slices.Sort(ids)
-	var when strings.Builder
-	var taken, waiting []any
-	for _, id := range ids {
-		when.WriteString(" WHEN ? THEN ?")
-		taken = append(taken, id, seats[id].addTaken)
-		waiting = append(waiting, id, seats[id].addWaiting)
+	var rows strings.Builder
+	args := make([]any, 0, 3*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			rows.WriteString(", ")
+		}
+		rows.WriteString("(?, ?, ?)")
+		args = append(args, id, seats[id].addTaken, seats[id].addWaiting)
 	}
-	cases := "CASE id" + when.String() + " ELSE 0 END"
-	res, err := tx.NewUpdate().Model((*workshops.Session)(nil)).
-		Set("seats_taken = seats_taken + ?", bun.SafeQuery(cases, taken...)).
-		Set("waiting = waiting + ?", bun.SafeQuery(cases, waiting...)).
-		Where("id IN (?)", bun.In(ids)).
-		Where("seats_taken + ? <= capacity", bun.SafeQuery(cases, taken...)).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("count seats: %w", err)
+	return tx.NewRaw("WITH counts (id, taken, waiting) AS (VALUES "+rows.String()+") "+
+		"UPDATE sessions SET seats_taken = sessions.seats_taken + counts.taken, waiting = sessions.waiting + counts.waiting "+
+		"FROM counts WHERE sessions.id = counts.id AND sessions.seats_taken + counts.taken <= sessions.capacity", args...), len(ids)
+}
+
+// joinStatements writes queries as one script, to be sent in one round trip (the simple
+// protocol on PostgreSQL, statement after statement on SQLite).
+func joinStatements(db bun.IDB, queries ...bun.Query) (string, error) {
+	gen := schema.NewQueryGen(db.Dialect())
+	var b []byte
+	for _, q := range queries {
+		if len(b) > 0 {
+			b = append(b, ";\n"...)
+		}
+		var err error
+		if b, err = q.AppendQuery(gen, b); err != nil {
+			return "", err
+		}
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
-		return fmt.Errorf("count seats: %d of %d sessions counted (%v)", n, len(ids), err)
-	}
-	return nil
+	return string(b), nil
 }

@@ -150,9 +150,18 @@ func runBatchScenario(t *testing.T, db *bun.DB, together bool) batchRun {
 	}
 	var run batchRun
 	if together {
-		res, errs := e.en.EnrollTogether(ctx, actors, reqs)
-		for i := range cases {
+		res, errs, alone := e.en.EnrollTogether(ctx, actors, reqs)
+		var leftAlone []string
+		for i, c := range cases {
 			run.outcomes = append(run.outcomes, outcomeOf(res[i], errs[i]))
+			if alone[i] {
+				leftAlone = append(leftAlone, c.name)
+			}
+		}
+		// The batch itself committed: only what it never handles was left alone (second
+		// copies of a key in the batch, a parcours).
+		if want := []string{"a copy of a request of the batch", "a key used before for someone else", "a parcours"}; !slices.Equal(leftAlone, want) {
+			t.Errorf("left alone by the batch: %q, want %q", leftAlone, want)
 		}
 	} else {
 		alone := enrollment.NewService(db, e.ws, "https://agenda.example.fr", []byte("secret de test"),
@@ -251,10 +260,13 @@ func TestBatchFailureFailsOnlyItsCulprit(t *testing.T) {
 			actors[i] = e.pro
 			reqs[i] = enrollment.Request{SessionID: s.ID, Person: person(name), IdempotencyKey: fmt.Sprint("lot-", i), ConsentText: "J'accepte."}
 		}
-		res, errs := e.en.EnrollTogether(ctx, actors, reqs)
+		res, errs, alone := e.en.EnrollTogether(ctx, actors, reqs)
 		var got []string
 		for i := range names {
 			got = append(got, outcomeOf(res[i], errs[i]).String())
+			if !alone[i] {
+				t.Errorf("%s: answered by the failed batch, not enrolled again alone", names[i])
+			}
 		}
 		want := []string{"confirmed", "unexpected", "confirmed", "waitlisted n°1"}
 		for i := range names {

@@ -91,25 +91,10 @@ func Enqueue(ctx context.Context, db bun.IDB, m *Message, now time.Time) (bool, 
 // returns how many were written: a message whose idempotency key exists is skipped.
 // The workers are woken once. Only a single message gets its ID set.
 func EnqueueMany(ctx context.Context, db bun.IDB, msgs []*Message, now time.Time) (int, error) {
-	if len(msgs) == 0 {
-		return 0, nil
+	q, pending, err := EnqueueQuery(db, msgs, now)
+	if err != nil || q == nil {
+		return 0, err
 	}
-	now = now.UTC()
-	pending := false
-	for _, m := range msgs {
-		if m.Kind == "" || m.IdempotencyKey == "" {
-			return 0, fmt.Errorf("notify: a message needs a kind and an idempotency key")
-		}
-		if m.Status == "" {
-			m.Status = StatusPending
-		}
-		m.CreatedAt = now
-		if m.NextAttemptAt.IsZero() {
-			m.NextAttemptAt = now
-		}
-		pending = pending || m.Status == StatusPending
-	}
-	q := db.NewInsert().Model(&msgs).On("CONFLICT (idempotency_key) DO NOTHING").ExcludeColumn(unset(msgs)...)
 	if len(msgs) > 1 {
 		// Skipped messages return no row: the ids would land on the wrong messages.
 		q = q.Returning("NULL")
@@ -128,6 +113,30 @@ func EnqueueMany(ctx context.Context, db bun.IDB, msgs []*Message, now time.Time
 		}
 	}
 	return int(n), nil
+}
+
+// EnqueueQuery is EnqueueMany's statement, unsent, for a caller that sends it with others
+// in one round trip; it is nil when there is nothing to write. When pending is true, the
+// caller sends AnnounceSQL's statement after it, in the same transaction.
+func EnqueueQuery(db bun.IDB, msgs []*Message, now time.Time) (q *bun.InsertQuery, pending bool, err error) {
+	if len(msgs) == 0 {
+		return nil, false, nil
+	}
+	now = now.UTC()
+	for _, m := range msgs {
+		if m.Kind == "" || m.IdempotencyKey == "" {
+			return nil, false, fmt.Errorf("notify: a message needs a kind and an idempotency key")
+		}
+		if m.Status == "" {
+			m.Status = StatusPending
+		}
+		m.CreatedAt = now
+		if m.NextAttemptAt.IsZero() {
+			m.NextAttemptAt = now
+		}
+		pending = pending || m.Status == StatusPending
+	}
+	return db.NewInsert().Model(&msgs).On("CONFLICT (idempotency_key) DO NOTHING").ExcludeColumn(unset(msgs)...), pending, nil
 }
 
 // optional are the columns a message may leave to the table's default (empty, zero or

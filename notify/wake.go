@@ -55,13 +55,23 @@ func wakeWorkers() {
 // announce tells workers that a message is due. On PostgreSQL the notification is sent
 // when, and only if, the caller's transaction commits.
 func announce(ctx context.Context, db bun.IDB) error {
-	if db.Dialect().Name() == dialect.PG {
-		if _, err := db.ExecContext(ctx, "SELECT pg_notify(?, '')", wakeChannel); err != nil {
+	if q := AnnounceSQL(db); q != "" {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("announce outbox message: %w", err)
 		}
 	}
-	wakeWorkers()
 	return nil
+}
+
+// AnnounceSQL wakes this process's workers and returns the statement that wakes the other
+// instances' ones when the caller's transaction commits: a NOTIFY on PostgreSQL, nothing
+// on SQLite, where this process is the only one.
+func AnnounceSQL(db bun.IDB) string {
+	wakeWorkers()
+	if db.Dialect().Name() == dialect.PG {
+		return "SELECT pg_notify('" + wakeChannel + "', '')"
+	}
+	return ""
 }
 
 // listen wakes the worker on every notification of wakeChannel until ctx ends, holding a
