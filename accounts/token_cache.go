@@ -7,6 +7,7 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/uptrace/bun"
+	"golang.org/x/sync/singleflight"
 )
 
 // The principals of personal tokens are remembered for a moment, so that a script calling
@@ -33,6 +34,8 @@ type tokenCache struct {
 	ttl     time.Duration
 	gen     atomic.Uint64
 	entries *lru.Cache[string, tokenEntry]
+	// reads lets the calls that miss the same token at once share one reading.
+	reads singleflight.Group
 }
 
 type tokenEntry struct {

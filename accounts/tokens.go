@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,6 +111,20 @@ func (s *Service) PrincipalByToken(ctx context.Context, kind, secret string) (*P
 	if p != nil {
 		return p, nil
 	}
+	// The calls that miss the same token at once (a script's burst when its entry expires)
+	// share one reading, which none of them may cancel for the others. A call made after
+	// an accounts write (a newer generation) never joins a reading begun before it.
+	v, err, _ := s.tokens.reads.Do(key+"@"+strconv.FormatUint(gen, 10), func() (any, error) {
+		return s.readPrincipal(context.WithoutCancel(ctx), key, kind, hash, gen, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Principal), nil
+}
+
+// readPrincipal reads a token's principal and remembers it under generation gen.
+func (s *Service) readPrincipal(ctx context.Context, key, kind, hash string, gen uint64, now time.Time) (*Principal, error) {
 	t := new(Token)
 	err := s.db.NewSelect().Model(t).Where("tok.token_hash = ? AND tok.kind = ? AND tok.revoked_at IS NULL", hash, kind).Scan(ctx)
 	if err != nil {
@@ -119,7 +134,8 @@ func (s *Service) PrincipalByToken(ctx context.Context, kind, secret string) (*P
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		_, _ = s.db.NewUpdate().Model(t).Set("last_used_at = ?", now).WherePK().Exec(ctx)
 	}
-	if p, err = s.Principal(ctx, t.UserID); err != nil {
+	p, err := s.Principal(ctx, t.UserID)
+	if err != nil {
 		return nil, err
 	}
 	s.tokens.put(key, gen, p, now)
