@@ -53,7 +53,7 @@ func load(t *testing.T) settings {
 		duration:      time.Duration(num("ESCALE_LOAD_SECONDS", 10)) * time.Second,
 		workers:       num("ESCALE_LOAD_WORKERS", 16),
 		rounds:        num("ESCALE_LOAD_ROUNDS", 3),
-		enrollClients: nums("ESCALE_ENROLL_CLIENTS", []int{16, 64}),
+		enrollClients: nums("ESCALE_ENROLL_CLIENTS", []int{16, 64, 256}),
 	}
 }
 

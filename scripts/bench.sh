@@ -2,18 +2,19 @@
 # Escale's performance figures, on SQLite and PostgreSQL (a throwaway cluster the tests
 # start themselves): Go benchmarks of the hot paths, then the HTTP load test.
 #
-#   scripts/bench.sh            # everything (about 15 minutes on 2 cores)
+#   scripts/bench.sh            # everything (about 25 minutes on 2 cores)
 #   scripts/bench.sh go         # only the Go benchmarks
 #   scripts/bench.sh load       # only the HTTP load test of the calendar and feeds
-#   scripts/bench.sh enroll     # only the enrollment figures (issue 4, §7), see below
+#   scripts/bench.sh enroll     # only the enrollment figures (issue 4, §7; about 12 minutes)
 #
 # The enrollment figures: on SQLite and on PostgreSQL, the raw rate of single-row INSERT
 # transactions (a Go loop on SQLite, pgbench with a one-INSERT script on PostgreSQL),
-# independent enrollments per second through the HTTP API in the same run, with 16 then 64
-# clients (ESCALE_ENROLL_CLIENTS=16,64), the requests each batch held, the ratio of the best
-# API rate to the best raw rate (target ≥ 25%), and 200 enrollments sent at once to a
-# 20-seat session (target < 2 s, exactly 20 confirmed and 180 waiting).
-# ESCALE_ENROLL_BATCHING=0 writes each enrollment in its own transaction, for comparison. PostgreSQL runs twice: on the tests' throwaway
+# independent enrollments per second through the HTTP API in the same run, with 16, 64 then
+# 256 clients (ESCALE_ENROLL_CLIENTS=16,64,256; fasthttp clients in a closed loop, as
+# pgbench's), the requests each batch held, the ratio of the best API rate to the best raw
+# rate (target ≥ 25%), and 200 enrollments sent at once to a 20-seat session (target < 2 s,
+# exactly 20 confirmed and 180 waiting). ESCALE_ENROLL_BATCHING=0 writes each enrollment in
+# its own transaction, for comparison. PostgreSQL runs twice: on the tests' throwaway
 # cluster (fsync=off: commits cost nothing), then on one with the default, durable settings
 # that this script starts (set ESCALE_BENCH_DURABLE=0 to skip it).
 #
