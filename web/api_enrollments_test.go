@@ -358,3 +358,36 @@ func TestAPIEnrollmentReadChecksWhoAsks(t *testing.T) {
 		}
 	})
 }
+
+// TestAPICompressesReadsNotWriteAnswers: a client accepting gzip gets the API's reads
+// compressed, and its answers to writes (a few hundred bytes) as they are.
+func TestAPICompressesReadsNotWriteAnswers(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db)
+		r := newRoles(t, e)
+		s := wt.Session(t, e.svc, wt.Workshop(t, e.svc, r.st, nil), wt.Paris(t, 2026, 12, 1, 14, 0), nil)
+		write := enrollCall(s.ID, r.tokens[roleProfessional], "gzip-accepte", enrollBody("Awa"))
+		read := call{method: "GET", path: "/api/v1/sessions"}
+		for _, c := range []struct {
+			name     string
+			call     call
+			status   int
+			encoding string
+		}{
+			{"an enrollment created", write, 201, ""},
+			{"the sessions listed", read, 200, "gzip"},
+		} {
+			req := c.call.request(c.call.raw(t))
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := e.app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.status || resp.Header.Get("Content-Encoding") != c.encoding {
+				t.Errorf("%s: status %d, Content-Encoding %q; want %d, %q", c.name, resp.StatusCode,
+					resp.Header.Get("Content-Encoding"), c.status, c.encoding)
+			}
+		}
+	})
+}
