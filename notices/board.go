@@ -36,7 +36,7 @@ func (s *Service) Board(ctx context.Context, actor workshops.Actor, slug, status
 	if b.Convocations, err = s.en.ConvocationsDue(ctx, actor, st); err != nil {
 		return nil, err
 	}
-	scope := notify.Scope{Structures: []int64{st.ID}, Kinds: []string{notify.KindEmail, notify.KindSMS}}
+	scope := notify.Scope{Structures: []int64{st.ID}, Kinds: notify.MessageKinds}
 	if b.Counts, err = notify.Counts(ctx, s.db, scope); err != nil {
 		return nil, err
 	}

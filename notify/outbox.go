@@ -25,6 +25,11 @@ const (
 	KindSessionChanged = "session-changed"
 )
 
+// MessageKinds are the kinds of messages that reach people (the others are events they
+// are composed from): what a structure's messages page lists. The outbox's index by
+// structure holds these kinds only, and its condition repeats this list, in this order.
+var MessageKinds = []string{KindEmail, KindSMS}
+
 // Message statuses.
 const (
 	// StatusPending waits for delivery, or for its next attempt.
