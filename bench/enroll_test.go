@@ -123,7 +123,14 @@ func enrollLoad(t *testing.T, cfg settings, d dialect.Name) {
 	}
 	fmt.Printf("\n| measure | figure |\n|---|---|\n")
 	fmt.Printf("| best raw rate, best API rate | %.0f tx/s, %.0f enrollments/s |\n", bestRaw, bestAPI)
-	fmt.Printf("| ratio (target ≥ 25%%) | %.1f%% |\n", 100*bestAPI/bestRaw)
+	target := "target ≥ 25%"
+	if strings.Contains(settingsLine, "fsync=off") {
+		// Such a cluster loses committed transactions in a crash: no deployment runs it, and
+		// its raw rate is PostgreSQL without the cost of a commit, the very cost batching
+		// shares. The target is read on a durable cluster (scripts/bench.sh runs one).
+		target = "the target ≥ 25% is read on a durable PostgreSQL"
+	}
+	fmt.Printf("| ratio (%s) | %.1f%% |\n", target, 100*bestAPI/bestRaw)
 
 	var durations []time.Duration
 	for i := range cfg.rounds {

@@ -5,7 +5,7 @@
 #   scripts/bench.sh            # everything (about 25 minutes on 2 cores)
 #   scripts/bench.sh go         # only the Go benchmarks
 #   scripts/bench.sh load       # only the HTTP load test of the calendar and feeds
-#   scripts/bench.sh enroll     # only the enrollment figures (issue 4, §7; about 12 minutes)
+#   scripts/bench.sh enroll     # only the enrollment figures (issue 4, §7; about 15 minutes)
 #
 # The enrollment figures: on SQLite and on PostgreSQL, the raw rate of single-row INSERT
 # transactions (a Go loop on SQLite, pgbench with a one-INSERT script on PostgreSQL),
@@ -16,7 +16,8 @@
 # exactly 20 confirmed and 180 waiting). ESCALE_ENROLL_BATCHING=0 writes each enrollment in
 # its own transaction, for comparison. PostgreSQL runs twice: on the tests' throwaway
 # cluster (fsync=off: commits cost nothing), then on one with the default, durable settings
-# that this script starts (set ESCALE_BENCH_DURABLE=0 to skip it).
+# that this script starts (set ESCALE_BENCH_DURABLE=0 to skip it); the target is read on the
+# durable one, as a deployment runs it.
 #
 # Load settings (environment): ESCALE_LOAD_RATE (req/s of the fixed-load scenarios, 100),
 # ESCALE_LOAD_SECONDS (per attack, 10), ESCALE_LOAD_WORKERS (connections at full speed,
