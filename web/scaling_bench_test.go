@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,39 +131,15 @@ func liveServer(b *testing.B, db *bun.DB, svc *workshops.Service) (*server, *fib
 
 // explainListSessions runs the filtered page's session query under EXPLAIN ANALYZE.
 func explainListSessions(b *testing.B, db *bun.DB, svc *workshops.Service) string {
-	hook := &captureQuery{prefix: `SELECT "s"."id"`}
-	db.AddQueryHook(hook)
-	defer db.ResetQueryHooks()
-	if _, err := svc.ListSessions(context.Background(), scalingFilter(b), workshops.Page{}); err != nil {
-		b.Fatal(err)
-	}
-	rows, err := db.QueryContext(context.Background(), "EXPLAIN (ANALYZE, BUFFERS) "+hook.query)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	var out strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			b.Fatal(err)
+	seen := testdb.Statements(b, db, func(ctx context.Context) error {
+		_, err := svc.ListSessions(ctx, scalingFilter(b), workshops.Page{})
+		return err
+	})
+	for _, q := range seen {
+		if strings.HasPrefix(q, `SELECT "s"."id"`) {
+			return testdb.Explain(b, db, q, true)
 		}
-		fmt.Fprintln(&out, line)
 	}
-	return out.String()
-}
-
-type captureQuery struct {
-	prefix string
-	query  string
-}
-
-func (h *captureQuery) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (h *captureQuery) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	if h.query == "" && strings.HasPrefix(e.Query, h.prefix) {
-		h.query = e.Query
-	}
+	b.Fatalf("the filtered page ran no session query: %q", seen)
+	return ""
 }

@@ -11,32 +11,47 @@ import (
 )
 
 // Plan runs read (which must run exactly one statement on db) and returns how the
-// database plans that statement: EXPLAIN QUERY PLAN's details on SQLite, EXPLAIN's text
-// on PostgreSQL, one line per step. Gather the tables' statistics (ANALYZE) first, as a
-// database in service has them.
+// database plans that statement (see Explain). Gather the tables' statistics (ANALYZE)
+// first, as a database in service has them.
 func Plan(t testing.TB, db *bun.DB, read func(ctx context.Context) error) string {
 	t.Helper()
-	ctx := context.Background()
-	rec := &statements{}
-	db.AddQueryHook(rec)
-	err := read(ctx)
-	rec.mu.Lock()
-	seen := rec.seen
-	rec.off = true
-	rec.mu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	seen := Statements(t, db, read)
 	if len(seen) != 1 {
 		t.Fatalf("testdb.Plan: the read ran %d statements, not one: %q", len(seen), seen)
 	}
-	explain := "EXPLAIN "
-	if db.Dialect().Name() == dialect.SQLite {
-		explain = "EXPLAIN QUERY PLAN "
-	}
-	rows, err := db.QueryContext(ctx, explain+seen[0])
+	return Explain(t, db, seen[0], false)
+}
+
+// Statements runs fn and returns the statements it ran on db, in order.
+func Statements(t testing.TB, db *bun.DB, fn func(ctx context.Context) error) []string {
+	t.Helper()
+	rec := &statements{}
+	db.AddQueryHook(rec)
+	err := fn(context.Background())
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.off = true
 	if err != nil {
-		t.Fatalf("explain %s: %v", seen[0], err)
+		t.Fatal(err)
+	}
+	return rec.seen
+}
+
+// Explain returns how the database plans query, one line per step: EXPLAIN QUERY PLAN's
+// details on SQLite, EXPLAIN's text on PostgreSQL, where analyze also runs the query and
+// reports its times and buffers (EXPLAIN (ANALYZE, BUFFERS)).
+func Explain(t testing.TB, db *bun.DB, query string, analyze bool) string {
+	t.Helper()
+	explain := "EXPLAIN "
+	switch {
+	case db.Dialect().Name() == dialect.SQLite:
+		explain = "EXPLAIN QUERY PLAN "
+	case analyze:
+		explain = "EXPLAIN (ANALYZE, BUFFERS) "
+	}
+	rows, err := db.QueryContext(context.Background(), explain+query)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
