@@ -3,8 +3,8 @@
 
 -- A structure's messages page lists its emails and SMS, never the events they are composed
 -- from (one per seat booked or changed, most of the outbox). So events stay out of the
--- index: each of them used to touch its structure's page of it, one page per structure
--- in every commit of a busy enrollment batch. The condition is written as the page's query
+-- index: they used to add one page of it per structure to every commit of a busy
+-- enrollment batch. The condition is written as the page's query
 -- writes it (notify.MessageKinds), for SQLite uses a partial index only for a query that
 -- repeats its condition.
 DROP INDEX outbox_structure;
